@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { probeBackends, type BackendStatus } from './backend.js';
+import { installedFallbacks, type InstalledFallback } from './kernels/install-fallbacks.js';
+import { isNode } from './platform.js';
+import { requiredKernels } from './required-kernels.js';
+
+export interface KernelCapability {
+  kernel: string;
+  usedFor: string;
+  /** native: the backend's own kernel; fallback: LiftGuard's; missing: neither. */
+  forward: 'native' | 'fallback' | 'missing';
+  /** Gradient function status; `not-needed` when the packages never differentiate it. */
+  gradient: 'registered' | 'missing' | 'not-needed';
+}
+
+export interface CapabilityReport {
+  backend: string;
+  platform: 'node' | 'browser';
+  tfjsVersion: string;
+  /** wasm only: SIMD in use (null on other backends). */
+  simd: boolean | null;
+  /** wasm only: multi-threading in use and the thread count (null on other backends). */
+  threads: { enabled: boolean; count: number } | null;
+  backends: BackendStatus[];
+  kernels: KernelCapability[];
+  fallbacks: InstalledFallback[];
+  /** Required kernels with no forward implementation or a missing gradient. */
+  gaps: string[];
+}
+
+async function wasmThreads(): Promise<{ enabled: boolean; count: number }> {
+  const enabled = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // tfjs disables wasm threads in Node, whatever the build supports.
+  return { enabled: enabled && !isNode(), count: enabled && !isNode() ? wasm.getThreadsCount() : 1 };
+}
+
+/** Describes the active backend: what runs natively, what LiftGuard provides, what is missing. */
+export async function capabilityReport(): Promise<CapabilityReport> {
+  const backend = tf.getBackend();
+  const fallbacks = installedFallbacks(backend);
+  const fromFallback = new Set(fallbacks.filter((f) => !f.reason.startsWith('transpose')).map((f) => f.kernelName));
+  const kernels = requiredKernels.map<KernelCapability>(({ kernel, usedFor, needsGradient }) => ({
+    kernel,
+    usedFor,
+    forward: tf.getKernel(kernel, backend) == null ? 'missing' : fromFallback.has(kernel) ? 'fallback' : 'native',
+    gradient: !needsGradient ? 'not-needed' : tf.getGradient(kernel) == null ? 'missing' : 'registered',
+  }));
+  const isWasm = backend === 'wasm';
+  return {
+    backend,
+    platform: isNode() ? 'node' : 'browser',
+    tfjsVersion: tf.version_core,
+    simd: isWasm ? (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true : null,
+    threads: isWasm ? await wasmThreads() : null,
+    backends: await probeBackends(),
+    kernels,
+    fallbacks,
+    gaps: kernels
+      .filter((k) => k.forward === 'missing' || k.gradient === 'missing')
+      .map((k) => `${k.kernel} (${k.forward === 'missing' ? 'no kernel' : 'no gradient'})`),
+  };
+}
+
+/** Plain-text rendering for terminals. */
+export function formatCapabilityReport(report: CapabilityReport): string {
+  const lines = [
+    `backend: ${report.backend} (tfjs-core ${report.tfjsVersion}, ${report.platform})`,
+    `simd: ${report.simd ?? 'n/a'}; threads: ${report.threads ? `${report.threads.enabled ? 'on' : 'off'} (${report.threads.count})` : 'n/a'}`,
+    'backends:',
+    ...report.backends.map((b) => `  ${b.available ? '✓' : '✗'} ${b.name}${b.reason ? ` — ${b.reason}` : ''}`),
+    `kernels the packages rely on: ${report.kernels.length} (forward native ${report.kernels.filter((k) => k.forward === 'native').length}, fallback ${report.kernels.filter((k) => k.forward === 'fallback').length}, missing ${report.kernels.filter((k) => k.forward === 'missing').length})`,
+    'LiftGuard kernels on this backend:',
+    ...(report.fallbacks.length === 0
+      ? ['  none needed']
+      : report.fallbacks.map((f) => `  ${f.kernelName}: ${f.reason}`)),
+    `gaps: ${report.gaps.length === 0 ? 'none' : report.gaps.join(', ')}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,22 @@
+import { getGradient } from '@tensorflow/tfjs-core';
+
+/** Kernels whose gradient must be registered: a canary for the whole registration. */
+const canaryGradients = ['BatchMatMul', 'Conv2D', 'Relu', 'Softmax', 'Sum', 'Add'];
+
+let registration: Promise<void> | undefined;
+
+/**
+ * Registers tfjs-core's gradient functions. tfjs-core alone registers none; in Node its
+ * ESM entry for them cannot load, so the package maps `#register-gradients` to a bundled
+ * copy there and to tfjs-core's own module in bundlers.
+ */
+export function registerGradients(): Promise<void> {
+  registration ??= (async () => {
+    await import('#register-gradients');
+    const missing = canaryGradients.filter((name) => getGradient(name) == null);
+    if (missing.length > 0) {
+      throw new Error(`gradient registration failed: no gradient for ${missing.join(', ')}`);
+    }
+  })();
+  return registration;
+}

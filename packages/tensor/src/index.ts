@@ -1,0 +1,38 @@
+export {
+  initBackend,
+  probeBackends,
+  knownBackends,
+  backendPreference,
+  BackendUnavailableError,
+  type BackendName,
+  type BackendInfo,
+  type BackendStatus,
+  type InitBackendOptions,
+} from './backend.js';
+export {
+  capabilityReport,
+  formatCapabilityReport,
+  type CapabilityReport,
+  type KernelCapability,
+} from './capabilities.js';
+export { registerGradients } from './gradients.js';
+export { installFallbacks, installedFallbacks, type InstalledFallback } from './kernels/install-fallbacks.js';
+export { requiredKernels, type RequiredKernel } from './required-kernels.js';
+export {
+  assertNoLeaks,
+  assertNoLeaksAsync,
+  tensorCounts,
+  TensorLeakError,
+  TensorScope,
+  withTensorScope,
+  replace,
+  type TensorCounts,
+} from './memory.js';
+export { Random, type Seed } from './random.js';
+export { conformanceCases, type ConformanceCase, type InputSpec, type InputDomain } from './conformance/cases.js';
+export {
+  runConformance,
+  type ConformanceOptions,
+  type ConformanceReport,
+  type CaseResult,
+} from './conformance/run-conformance.js';

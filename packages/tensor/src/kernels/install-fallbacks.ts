@@ -1,0 +1,55 @@
+import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { installTransposeFreeMatMul } from './transpose-free-matmul.js';
+import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
+
+/** One kernel LiftGuard provides or replaces on a backend, and why. */
+export interface InstalledFallback {
+  kernelName: string;
+  backendName: string;
+  reason: string;
+}
+
+const installedByBackend = new Map<string, InstalledFallback[]>();
+
+/** Backends whose transposed matMul paths are slow enough to route around. */
+const slowTransposedMatMul = new Set(['wasm']);
+
+/**
+ * Fills the kernel gaps of one backend through tfjs's kernel registry, before or after it
+ * is initialized. Idempotent; returns what is installed on that backend.
+ */
+export function installFallbacks(backendName: string): InstalledFallback[] {
+  const existing = installedByBackend.get(backendName);
+  if (existing) return existing;
+  const installed: InstalledFallback[] = [];
+  if (slowTransposedMatMul.has(backendName)) {
+    for (const kernelName of installTransposeFreeMatMul(backendName)) {
+      installed.push({
+        kernelName,
+        backendName,
+        reason: 'transpose flags replaced by an explicit transpose (the native transposed path is ~10x slower)',
+      });
+    }
+  }
+  if (installConv2dBackpropFilter(backendName)) {
+    installed.push({
+      kernelName: 'Conv2DBackpropFilter',
+      backendName,
+      reason: 'missing on this backend: im2col + one matMul on the backend',
+    });
+  }
+  if (installUnsortedSegmentSum(backendName)) {
+    installed.push({
+      kernelName: 'UnsortedSegmentSum',
+      backendName,
+      reason: 'missing on this backend (gradient of gather): JavaScript loop',
+    });
+  }
+  installedByBackend.set(backendName, installed);
+  return installed;
+}
+
+/** What `installFallbacks` put on a backend so far (empty when none). */
+export function installedFallbacks(backendName: string): InstalledFallback[] {
+  return installedByBackend.get(backendName) ?? [];
+}

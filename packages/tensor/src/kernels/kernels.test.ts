@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend.js';
+import { assertNoLeaks } from '../memory.js';
+import { Random } from '../random.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
+
+// Direct definition of the conv2d filter gradient, written independently of im2col.
+function conv2dFilterGradientOracle(
+  x: Float32Array, xShape: number[], dy: Float32Array, dyShape: number[],
+  filter: [number, number], stride: [number, number], pad: [number, number],
+): Float32Array {
+  const [b, h, w, c] = xShape as [number, number, number, number];
+  const [, oh, ow, o] = dyShape as [number, number, number, number];
+  const [fh, fw] = filter;
+  const out = new Float32Array(fh * fw * c * o);
+  for (let i = 0; i < fh; i++) for (let j = 0; j < fw; j++) for (let ci = 0; ci < c; ci++) for (let co = 0; co < o; co++) {
+    let s = 0;
+    for (let n = 0; n < b; n++) for (let y = 0; y < oh; y++) for (let x0 = 0; x0 < ow; x0++) {
+      const iy = y * stride[0] + i - pad[0];
+      const ix = x0 * stride[1] + j - pad[1];
+      if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+      s += x[((n * h + iy) * w + ix) * c + ci]! * dy[((n * oh + y) * ow + x0) * o + co]!;
+    }
+    out[((i * fw + j) * c + ci) * o + co] = s;
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+});
+afterAll(async () => {
+  await initBackend({ quiet: true });
+});
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  const cases = [
+    { name: 'stride 2, explicit pad 1 (PyTorch style)', x: [3, 7, 7, 2], f: [3, 3], o: 4, stride: [2, 2], pad: [1, 1], tfPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    { name: 'stride 1, same', x: [2, 5, 6, 3], f: [3, 3], o: 2, stride: [1, 1], pad: [1, 1], tfPad: 'same' },
+    { name: 'strides [1,2], valid, 2x3 filter', x: [2, 6, 7, 1], f: [2, 3], o: 3, stride: [1, 2], pad: [0, 0], tfPad: 'valid' },
+  ] as const;
+  for (const c of cases) {
+    it(`matches the direct sum: ${c.name}`, () => {
+      const rng = new Random(c.name);
+      const xValues = rng.normalArray(c.x.reduce((a: number, b: number) => a * b, 1));
+      assertNoLeaks(() => tf.tidy(() => {
+        const x = tf.tensor4d(xValues, [...c.x]);
+        const filterShape: [number, number, number, number] = [c.f[0], c.f[1], c.x[3], c.o];
+        const y = tf.conv2d(x, tf.zeros(filterShape), [...c.stride], c.tfPad as 'same');
+        const dyValues = rng.normalArray(y.size);
+        const dy = tf.tensor4d(dyValues, y.shape);
+        // d/dW Σ conv(x, W) ⊙ dy runs the Conv2DBackpropFilter kernel with that dy
+        const dw = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, [...c.stride], c.tfPad as 'same'), dy)))(tf.zeros(filterShape));
+        expect(dw.shape).toEqual(filterShape);
+        const expected = conv2dFilterGradientOracle(xValues, [...c.x], dyValues, y.shape, [c.f[0], c.f[1]], [...c.stride], [...c.pad]);
+        const got = dw.dataSync();
+        for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 4);
+      }), c.name);
+    });
+  }
+});
+
+describe('transpose-free matMul on wasm', () => {
+  it('gives the same products for every transpose combination, without leaking', () => {
+    const rng = new Random(3);
+    const a = rng.normalArray(6 * 4);
+    const b = rng.normalArray(4 * 5);
+    assertNoLeaks(() => tf.tidy(() => {
+      const A = tf.tensor2d(a, [6, 4]);
+      const B = tf.tensor2d(b, [4, 5]);
+      const reference = tf.matMul(A, B).arraySync() as number[][];
+      const variants = [
+        tf.matMul(tf.transpose(A), B, true, false),
+        tf.matMul(A, tf.transpose(B), false, true),
+        tf.matMul(tf.transpose(A), tf.transpose(B), true, true),
+      ];
+      for (const v of variants) {
+        (v.arraySync() as number[][]).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(reference[i]![j]!, 5)));
+      }
+      // closed form for one entry
+      expect(reference[2]![3]).toBeCloseTo([0, 1, 2, 3].reduce((s, k) => s + a[2 * 4 + k]! * b[k * 5 + 3]!, 0), 5);
+    }));
+  });
+});
+
+describe('UnsortedSegmentSum fallback', () => {
+  it('sums rows into segments and drops out-of-range ids', () => {
+    const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Array.from(unsortedSegmentSum(x, [1, 0, 1, 5], 2, 3))).toEqual([3, 4, 1 + 5, 2 + 6, 0, 0]);
+  });
+
+  it('backs the gradient of gather on wasm', () => {
+    assertNoLeaks(() => tf.tidy(() => {
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.gather(v, tf.tensor1d([2, 0, 2], 'int32'))))(tf.ones([3, 2]));
+      expect(g.arraySync()).toEqual([[1, 1], [0, 0], [2, 2]]);
+    }));
+  });
+});
