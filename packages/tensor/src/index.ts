@@ -36,3 +36,4 @@ export {
   type ConformanceReport,
   type CaseResult,
 } from './conformance/run-conformance.js';
+export type { Classifier } from './classifier.js';
