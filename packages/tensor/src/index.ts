@@ -16,7 +16,12 @@ export {
   type KernelCapability,
 } from './capabilities.js';
 export { registerGradients } from './gradients.js';
-export { installFallbacks, installedFallbacks, type InstalledFallback } from './kernels/install-fallbacks.js';
+export {
+  installFallbacks,
+  installedFallbacks,
+  uninstallFallbacks,
+  type InstalledFallback,
+} from './kernels/install-fallbacks.js';
 export { requiredKernels, type RequiredKernel } from './required-kernels.js';
 export {
   assertNoLeaks,

@@ -1,5 +1,6 @@
+import { unregisterKernel } from '@tensorflow/tfjs-core';
 import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
-import { installTransposeFreeMatMul } from './transpose-free-matmul.js';
+import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from './transpose-free-matmul.js';
 import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** One kernel LiftGuard provides or replaces on a backend, and why. */
@@ -52,4 +53,17 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
 /** What `installFallbacks` put on a backend so far (empty when none). */
 export function installedFallbacks(backendName: string): InstalledFallback[] {
   return installedByBackend.get(backendName) ?? [];
+}
+
+/**
+ * Removes LiftGuard's kernels from a backend and restores the backend's own, so that a
+ * benchmark can compare before and after. `installFallbacks` puts them back.
+ */
+export function uninstallFallbacks(backendName: string): void {
+  const installed = installedByBackend.get(backendName) ?? [];
+  uninstallTransposeFreeMatMul(backendName);
+  for (const { kernelName } of installed) {
+    if (kernelName === 'Conv2DBackpropFilter' || kernelName === 'UnsortedSegmentSum') unregisterKernel(kernelName, backendName);
+  }
+  installedByBackend.delete(backendName);
 }

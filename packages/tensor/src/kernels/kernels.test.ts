@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend.js';
+import { installFallbacks, uninstallFallbacks } from './install-fallbacks.js';
 import { assertNoLeaks } from '../memory.js';
 import { Random } from '../random.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -95,5 +96,22 @@ describe('UnsortedSegmentSum fallback', () => {
       const g = tf.grad((v: tf.Tensor) => tf.sum(tf.gather(v, tf.tensor1d([2, 0, 2], 'int32'))))(tf.ones([3, 2]));
       expect(g.arraySync()).toEqual([[1, 1], [0, 0], [2, 2]]);
     }));
+  });
+});
+
+describe('uninstalling and reinstalling fallbacks', () => {
+  it('restores the backend\'s own kernels and puts ours back', () => {
+    uninstallFallbacks('wasm');
+    try {
+      expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+      expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeUndefined();
+      // the native transposed path still computes the right product
+      const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3, 4]]), false, true).dataSync()[0]);
+      expect(product).toBe(11);
+    } finally {
+      installFallbacks('wasm');
+    }
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(installFallbacks('wasm').map((f) => f.kernelName)).toContain('BatchMatMul');
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 const wrappedMarker = Symbol('liftguard.transposeFreeMatMul');
+const originals = new Map<string, KernelConfig>();
 
 /** Matrix-multiply kernels whose transpose flags we replace by an explicit transpose. */
 export const transposeFreeMatMulKernels = ['BatchMatMul', '_FusedMatMul'] as const;
@@ -63,7 +64,22 @@ export function installTransposeFreeMatMul(backendName: string): string[] {
     }
     unregisterKernel(kernelName, backendName);
     registerKernel({ ...original, kernelFunc: wrap(original) });
+    originals.set(`${backendName}/${kernelName}`, original);
     wrapped.push(kernelName);
   }
   return wrapped;
+}
+
+/** Puts the backend's own matMul kernels back (for comparisons); returns what it restored. */
+export function uninstallTransposeFreeMatMul(backendName: string): string[] {
+  const restored: string[] = [];
+  for (const kernelName of transposeFreeMatMulKernels) {
+    const original = originals.get(`${backendName}/${kernelName}`);
+    if (original == null) continue;
+    unregisterKernel(kernelName, backendName);
+    registerKernel(original);
+    originals.delete(`${backendName}/${kernelName}`);
+    restored.push(kernelName);
+  }
+  return restored;
 }
