@@ -122,7 +122,10 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
   };
   try {
     const ok = await tf.setBackend(name);
-    if (!ok) return { name, available: false, reason: initFailure || `'${name}' failed to initialize` };
+    if (!ok) {
+      const hint = name === 'wasm' && !isNode() ? ' (in a bundle, pass wasmPaths: the URL the .wasm files are served from, on the first initBackend call)' : '';
+      return { name, available: false, reason: (initFailure || `'${name}' failed to initialize`) + hint };
+    }
   } finally {
     console.warn = previousWarn;
   }

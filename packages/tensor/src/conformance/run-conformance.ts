@@ -34,6 +34,8 @@ export interface ConformanceOptions {
   coordinatesPerInput?: number;
   cases?: ConformanceCase[];
   seed?: number;
+  /** Passed to `initBackend` (browser bundles that have not initialized wasm yet). */
+  wasmPaths?: string | Record<string, string>;
 }
 
 interface Outputs {
@@ -141,7 +143,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const inputs = cases.map((c) => c.inputs.map((spec) => inputValues(spec, new Random(seed).fork(c.name))));
   const byBackend = new Map<string, Outputs[]>();
   for (const name of order) {
-    await initBackend({ backend: name, quiet: true });
+    await initBackend({ backend: name, quiet: true, wasmPaths: options.wasmPaths });
     byBackend.set(
       name,
       cases.map((c, i) => computeOutputs(c, inputs[i]!, new Random(seed + 1).fork(c.name), options.coordinatesPerInput ?? 4)),
