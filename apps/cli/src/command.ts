@@ -1,0 +1,29 @@
+import type { Output } from './output.js';
+
+/** One flag: `--name value` (string) or `--name` (boolean). */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  short?: string;
+  /** Shown in help, e.g. `N` or `FILE`. */
+  placeholder?: string;
+  default?: string | boolean;
+}
+
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+export interface CommandContext {
+  /** Flags merged over the config file over defaults. */
+  values: OptionValues;
+  positionals: string[];
+  output: Output;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  examples: string[];
+  options: Record<string, OptionSpec>;
+  run(context: CommandContext): Promise<void>;
+}

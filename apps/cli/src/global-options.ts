@@ -1,0 +1,12 @@
+import type { OptionSpec } from './command.js';
+
+/** Flags every subcommand accepts. */
+export const globalOptions: Record<string, OptionSpec> = {
+  help: { type: 'boolean', short: 'h', description: 'show help for this command' },
+  json: { type: 'boolean', description: 'print machine-readable JSON on stdout instead of text' },
+  config: { type: 'string', placeholder: 'FILE', description: 'read options from a JSON file (flags win)' },
+  seed: { type: 'string', placeholder: 'N', description: 'random seed (default 0)', default: '0' },
+  backend: { type: 'string', placeholder: 'NAME', description: 'tensorflow | wasm | cpu (default: fastest available; env LIFTGUARD_BACKEND)' },
+  quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
+  debug: { type: 'boolean', description: 'print stack traces on errors' },
+};

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { BackendUnavailableError, initBackend } from '@liftguard/tensor';
+import { parseCommandArgs } from './args.js';
+import { commands } from './commands/index.js';
+import { CliError, UsageError } from './errors.js';
+import { globalOptions } from './global-options.js';
+import { commandHelp, mainHelp } from './help.js';
+import { Output } from './output.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp(commands) + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command '${name}'; commands: ${commands.map((c) => c.name).join(', ')}`);
+  const { values, positionals } = parseCommandArgs(rest, { ...globalOptions, ...command.options });
+  if (values.help) {
+    process.stdout.write(commandHelp(command) + '\n');
+    return 0;
+  }
+  const output = new Output(values.json === true, values.quiet === true);
+  await initBackend({
+    ...(typeof values.backend === 'string' ? { backend: values.backend } : {}),
+    log: (line) => output.note(line),
+  });
+  await command.run({ values, positionals, output });
+  return 0;
+}
+
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage = error instanceof UsageError;
+    const known = usage || error instanceof CliError || error instanceof BackendUnavailableError;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`liftguard: ${usage ? 'usage: ' : ''}${message.split('\n')[0]}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+    else if (!known) process.stderr.write('(run with --debug for the stack trace)\n');
+    process.exitCode = usage ? 2 : 1;
+  },
+);
