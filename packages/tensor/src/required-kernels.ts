@@ -12,6 +12,8 @@ export interface RequiredKernel {
  */
 export const requiredKernels: readonly RequiredKernel[] = [
   { kernel: 'BatchMatMul', usedFor: 'dense layers, potentials, cut gradients', needsGradient: true },
+  // tf.fused.matMul differentiates itself (customGrad), so no registry gradient is needed.
+  { kernel: '_FusedMatMul', usedFor: 'dense layers with bias (and ReLU) in one kernel', needsGradient: false },
   { kernel: 'Conv2D', usedFor: 'conv layers', needsGradient: true },
   { kernel: 'Conv2DBackpropInput', usedFor: 'input gradients through conv layers (attacks)', needsGradient: false },
   { kernel: 'Conv2DBackpropFilter', usedFor: 'training conv layers', needsGradient: false },
@@ -30,6 +32,7 @@ export const requiredKernels: readonly RequiredKernel[] = [
   { kernel: 'Log', usedFor: 'cross-entropy', needsGradient: true },
   { kernel: 'Sqrt', usedFor: 'norms', needsGradient: true },
   { kernel: 'Square', usedFor: 'squared losses and potentials', needsGradient: true },
+  { kernel: 'SquaredDifference', usedFor: 'layer energies', needsGradient: true },
   { kernel: 'Abs', usedFor: 'L1 norms', needsGradient: true },
   { kernel: 'Sign', usedFor: 'FGSM steps', needsGradient: false },
   { kernel: 'Sum', usedFor: 'reductions', needsGradient: true },
@@ -41,7 +44,8 @@ export const requiredKernels: readonly RequiredKernel[] = [
   { kernel: 'Transpose', usedFor: 'layout conversions', needsGradient: true },
   { kernel: 'PadV2', usedFor: 'explicit conv padding', needsGradient: true },
   { kernel: 'Slice', usedFor: 'batches, layer views', needsGradient: true },
-  { kernel: 'Concat', usedFor: 'stacking', needsGradient: true },
+  { kernel: 'Concat', usedFor: 'concatenation', needsGradient: true },
+  { kernel: 'Pack', usedFor: 'stacking scalars for one read-back (tf.stack)', needsGradient: false },
   { kernel: 'GatherV2', usedFor: 'batch selection, label logits', needsGradient: true },
   { kernel: 'UnsortedSegmentSum', usedFor: 'gradient of gather', needsGradient: false },
   { kernel: 'OneHot', usedFor: 'labels', needsGradient: false },

@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNoLeaks, initBackend, Random } from '@liftguard/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activityGradients } from './activity-gradients.js';
+import { denseMap } from './dense-map.js';
+import { disposeNetworkParameters } from './dense-mlp.js';
+import { fenchelYoungIdentity } from './fenchel-young.js';
+import { forwardPass, resolveLayerWeights, validateNetwork, type LiftedNetwork } from './lifted-network.js';
+import { layerEnergies, reweightedPotential } from './network-potential.js';
+import { parameterGradients } from './parameter-gradients.js';
+import { finiteDifferenceGradient, relativeError } from './test-support/finite-differences.js';
+import { interiorActivities, smallNetwork } from './test-support/small-network.js';
+import { weightedDistance, weightedDistanceGradients } from './weighted-distance.js';
+
+beforeAll(async () => {
+  await initBackend({ quiet: true });
+});
+
+const sizes = [5, 4, 3, 2];
+const gamma = [0.7, 1.3, 2];
+const batch = 3;
+
+function withNetworkParameter(network: LiftedNetwork, layer: number, name: string, value: tf.Tensor): LiftedNetwork {
+  const params = network.layers[layer]!.map.parameters();
+  const kernel = (name === 'kernel' ? value : params['kernel']!) as tf.Tensor2D;
+  const bias = (name === 'bias' ? value : params['bias']!) as tf.Tensor1D;
+  const layers = network.layers.map((l, i) => (i === layer ? { ...l, map: denseMap(kernel, bias) } : l));
+  return { ...network, layers };
+}
+
+describe.each(['fenchel-young', 'least-squares'] as const)('U^γ of a %s network', (family) => {
+  const random = new Random(`network ${family}`);
+
+  it('has activity gradients that match central finite differences', () => {
+    const network = smallNetwork(random, sizes, family);
+    const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
+    const z = interiorActivities(random, batch, sizes);
+    const explicit = assertNoLeaks(() => activityGradients(network, x, z, gamma));
+    z.forEach((zk, k) => {
+      const fd = finiteDifferenceGradient((v) => {
+        const moved = z.map((t, j) => (j === k ? (v as tf.Tensor2D) : t));
+        return tf.sum(reweightedPotential(network, x, moved, gamma)) as tf.Scalar;
+      }, zk);
+      expect(relativeError(explicit[k]!.dataSync(), fd)).toBeLessThan(1e-2);
+    });
+    tf.dispose([x, ...z, ...explicit]);
+    disposeNetworkParameters(network);
+  });
+
+  it('has parameter gradients that match finite differences and tf.variableGrads', () => {
+    const network = smallNetwork(random, sizes, family);
+    const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
+    const z = interiorActivities(random, batch, sizes);
+    const explicit = assertNoLeaks(() => parameterGradients(network, x, z, gamma));
+    network.layers.forEach((layer, k) => {
+      for (const [name, param] of Object.entries(layer.map.parameters())) {
+        const fd = finiteDifferenceGradient(
+          (v) => tf.sum(reweightedPotential(withNetworkParameter(network, k, name, v), x, z, gamma)) as tf.Scalar,
+          param,
+        );
+        expect(relativeError(explicit[k]![name]!.dataSync(), fd)).toBeLessThan(1e-2);
+      }
+    });
+
+    // The training path of LIFTED.md §3.2: variables in the maps, activities held constant.
+    const variables = network.layers.map((layer) => ({
+      kernel: tf.variable(layer.map.parameters()['kernel']!),
+      bias: tf.variable(layer.map.parameters()['bias']!),
+    }));
+    const trainable: LiftedNetwork = {
+      inputSize: network.inputSize,
+      layers: network.layers.map((layer, k) => ({
+        ...layer,
+        map: denseMap(variables[k]!.kernel as tf.Tensor2D, variables[k]!.bias as tf.Tensor1D),
+      })),
+    };
+    const { grads } = assertNoLeaks(() =>
+      tf.variableGrads(() => tf.sum(reweightedPotential(trainable, x, z, gamma)) as tf.Scalar),
+    );
+    variables.forEach((v, k) => {
+      expect(relativeError(grads[v.kernel.name]!.dataSync(), explicit[k]!['kernel']!.dataSync())).toBeLessThan(1e-5);
+      expect(relativeError(grads[v.bias.name]!.dataSync(), explicit[k]!['bias']!.dataSync())).toBeLessThan(1e-5);
+    });
+    tf.dispose([x, ...z, ...explicit.flatMap((g) => Object.values(g)), ...Object.values(grads)]);
+    variables.forEach((v) => tf.dispose([v.kernel, v.bias]));
+    disposeNetworkParameters(network);
+  });
+
+  it('sums γ-weighted layer energies', () => {
+    const network = smallNetwork(random, sizes, family);
+    const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
+    const z = interiorActivities(random, batch, sizes);
+    const [total, energies] = assertNoLeaks(() =>
+      tf.tidy(() => [reweightedPotential(network, x, z, gamma).dataSync(), layerEnergies(network, x, z).map((e) => e.dataSync())] as const),
+    );
+    for (let b = 0; b < batch; b++) {
+      const expected = energies.reduce((s, e, k) => s + gamma[k]! * e[b]!, 0);
+      expect(Math.abs(total[b]! - expected)).toBeLessThan(1e-5 * Math.max(1, Math.abs(expected)));
+    }
+    tf.dispose([x, ...z]);
+    disposeNetworkParameters(network);
+  });
+});
+
+describe('Fenchel-Young network', () => {
+  it('has zero energy in every layer at the forward pass', () => {
+    const random = new Random('forward');
+    const network = smallNetwork(random, sizes, 'fenchel-young');
+    const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
+    const energies = assertNoLeaks(() =>
+      tf.tidy(() => {
+        const z = forwardPass(network, x);
+        return layerEnergies(network, x, z).map((e) => Array.from(e.dataSync()));
+      }),
+    );
+    expect(energies.flat().every((e) => e === 0)).toBe(true);
+    x.dispose();
+    disposeNetworkParameters(network);
+  });
+});
+
+describe('d_γ', () => {
+  it('matches its definition and has gradients that match finite differences', () => {
+    const random = new Random('distance');
+    const first = [random.normalTensor([2, 3]), random.normalTensor([2, 4])] as tf.Tensor2D[];
+    const second = [random.normalTensor([2, 3]), random.normalTensor([2, 4])] as tf.Tensor2D[];
+    const weights = [0.5, 3];
+    const value = assertNoLeaks(() => weightedDistance(first, second, weights));
+    const a = first.map((t) => t.arraySync());
+    const b = second.map((t) => t.arraySync());
+    const expected = [0, 1].map((row) =>
+      a.reduce((s, layer, k) => s + (weights[k]! / 2) * layer[row]!.reduce((t, v, j) => t + (v - b[k]![row]![j]!) ** 2, 0), 0),
+    );
+    expect(relativeError(value.dataSync(), expected)).toBeLessThan(1e-6);
+    const grads = assertNoLeaks(() => weightedDistanceGradients(first, second, weights));
+    first.forEach((t, k) => {
+      const fd = finiteDifferenceGradient(
+        (v) => tf.sum(weightedDistance(first.map((f, j) => (j === k ? (v as tf.Tensor2D) : f)), second, weights)) as tf.Scalar,
+        t,
+      );
+      expect(relativeError(grads[k]!.dataSync(), fd)).toBeLessThan(1e-2);
+    });
+    expect(() => weightedDistance(first, second, [1])).toThrow(/equally many/);
+    tf.dispose([...first, ...second, value, ...grads]);
+  });
+});
+
+describe('network validation', () => {
+  it('refuses mismatched sizes and invalid γ', () => {
+    const kernel = tf.zeros([3, 2]) as tf.Tensor2D;
+    const bias = tf.zeros([2]) as tf.Tensor1D;
+    const network: LiftedNetwork = { inputSize: 4, layers: [{ map: denseMap(kernel, bias), potential: fenchelYoungIdentity() }] };
+    expect(() => validateNetwork(network)).toThrow(/expects input size 3/);
+    const fine = { ...network, inputSize: 3 };
+    expect(() => validateNetwork(fine)).not.toThrow();
+    expect(() => resolveLayerWeights(fine, 0)).toThrow(/γ_1 must be a finite number > 0/);
+    expect(() => resolveLayerWeights(fine, [Number.NaN])).toThrow(/γ_1/);
+    expect(() => resolveLayerWeights(fine, [1, 2])).toThrow(/needs 1 layer weights/);
+    expect(resolveLayerWeights(fine, 2)).toEqual([2]);
+    expect(() => denseMap(kernel, tf.zeros([3]) as tf.Tensor1D)).toThrow(/kernel \[in, out\]/);
+    tf.dispose([kernel, bias]);
+  });
+});

@@ -1,0 +1,9 @@
+export { solveActivities, type ActivitySolution, type SolveOptions } from './solve-activities.js';
+export { stateCoefficients, assertStableOutput, stateKinds, type StateCoefficients, type StateKind } from './state-coefficients.js';
+export { squaredLoss, crossEntropyLoss, resolveOutputLoss, type OutputLoss, type OutputLossName } from './output-loss.js';
+export { layerOrder, type Schedule } from './schedule.js';
+export { proximalWeights, type Damping } from './damping.js';
+export { SpectralEstimates } from './spectral-estimates.js';
+export { UnstableSettingsError, SolverDivergenceError } from './errors.js';
+export { highestScoringWrongClass } from './wrong-class.js';
+export type { RoundTrace, SolveTrace } from './trace.js';

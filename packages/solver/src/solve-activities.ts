@@ -1,0 +1,223 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type FrozenAdjoint, type LayerWeights, type LiftedNetwork } from '@liftguard/potentials';
+import type { Seed } from '@liftguard/tensor';
+import { hiddenUpdate, outputUpdate, quadraticOutputTerms, type OutputTargets, type SweepState } from './block-updates.js';
+import { proximalWeights, type Damping } from './damping.js';
+import { SolverDivergenceError } from './errors.js';
+import { objectiveTerms } from './objective.js';
+import type { OutputLoss, OutputLossName } from './output-loss.js';
+import { resolveSolveOptions } from './resolve-options.js';
+import { layerOrder, type Schedule } from './schedule.js';
+import { SpectralEstimates } from './spectral-estimates.js';
+import type { StateKind } from './state-coefficients.js';
+import type { RoundTrace, SolveTrace } from './trace.js';
+import { highestScoringWrongClass, toOneHot } from './wrong-class.js';
+
+export interface SolveOptions {
+  /** Which state (LIFTED.md §2); default 'free'. */
+  state?: StateKind;
+  /** y: class indices [B] or one-hot [B, n_L]; needed by every state but 'free'. */
+  labels?: tf.Tensor;
+  /** t for the targeted states; default: the highest-scoring wrong class at the initial logits. */
+  target?: tf.Tensor;
+  /** β > 0 for nudged, adversarial and targeted-adversarial states. */
+  beta?: number;
+  /** α > 0 of the targeted states (Ψ = U^γ + αℓ_t − αβℓ_y); default 1. */
+  alpha?: number;
+  /** Layer weights γ (one number or one per layer); default 1. */
+  gamma?: LayerWeights;
+  /** Output loss ℓ; default 'squared'. */
+  loss?: OutputLossName | OutputLoss;
+  /** Round count, or the cap when `tolerance` is set; default 15. */
+  rounds?: number;
+  /** Stop once max_k max |Δz_k| ≤ tolerance after a round. */
+  tolerance?: number;
+  /** Layer order per round; default 'top-down'. */
+  schedule?: Schedule;
+  /** Hidden-update damping; default 'majorize'. */
+  damping?: Damping;
+  /** Factor on κσ̂² for 'majorize', ≥ 1 to cover the power iteration's underestimate; default 1.1. */
+  curvatureMargin?: number;
+  /** Majorization steps of the output update for non-quadratic losses; default 5. */
+  outputIterations?: number;
+  /** What each round records: 'objective' (default: Ψ, per-layer energies and max |Δz|) or 'changes' (max |Δz| only, cheaper). */
+  trace?: 'objective' | 'changes';
+  /** Starting activities z_1..z_L (not disposed); default the forward pass. */
+  initial?: readonly tf.Tensor2D[];
+  /** Warm-start cache for σ̂ (owned by the caller); default a fresh one per call. */
+  spectral?: SpectralEstimates;
+  /** Power iterations per solve from a warm start; default 3 (the authors'). */
+  powerIterations?: number;
+  /** Power iterations from a cold start; default 20. */
+  coldPowerIterations?: number;
+  /** Seed of the cold-start vectors when no `spectral` cache is given; default 0. */
+  seed?: Seed;
+}
+
+export interface ActivitySolution {
+  /** z_1..z_L, [B, n_k] each; owned by the caller. */
+  activities: tf.Tensor2D[];
+  trace: SolveTrace;
+}
+
+/**
+ * Solves z = argmin Ψ(z) (approximately: a fixed number of block-coordinate rounds, or until a
+ * tolerance) for a state of LIFTED.md §2, starting from the forward pass. Leak-free: every
+ * tensor it creates is returned or disposed, also when it throws.
+ */
+export function solveActivities(network: LiftedNetwork, input: tf.Tensor2D, options: SolveOptions = {}): ActivitySolution {
+  const {
+    L,
+    gamma,
+    coefficients,
+    loss,
+    rounds,
+    outputIterations,
+    powerIterations,
+    coldPowerIterations,
+    margin,
+    tolerance,
+    schedule,
+    recordObjective,
+    batch,
+    classes,
+  } = resolveSolveOptions(network, input, options);
+
+  const owned: tf.Tensor[] = [];
+  const spectral = options.spectral ?? new SpectralEstimates(options.seed ?? 0);
+  const z: tf.Tensor2D[] = [input];
+  const a: tf.Tensor2D[] = [input];
+  let roundStart: tf.Tensor2D[] = [];
+  const frozen: FrozenAdjoint[] = [];
+  const release = () => {
+    for (const f of frozen) f.dispose();
+    tf.dispose(owned);
+    if (options.spectral === undefined) spectral.dispose();
+  };
+  const disposeState = () => {
+    const live = new Set<tf.Tensor>([...z.slice(1), ...a.slice(1), ...roundStart.slice(1)]);
+    for (const t of live) if (!t.isDisposed) t.dispose();
+    release();
+  };
+  try {
+    // The forward pass keeps its pre-activations, so initialization costs one forward pass.
+    for (let k = 1; k <= L; k++) {
+      const layer = network.layers[k - 1]!;
+      a.push(layer.map.apply(z[k - 1]!));
+      z.push(options.initial ? options.initial[k - 1]!.clone() : layer.potential.activate(a[k]!));
+    }
+    const targets: OutputTargets = {};
+    const labels = options.labels === undefined ? undefined : track(owned, toOneHot(options.labels, batch, classes, 'labels'));
+    if (coefficients.minus !== 0) targets.minus = labels;
+    if (coefficients.target === 'label') targets.plus = labels;
+    if (coefficients.target === 'wrong-class') {
+      targets.plus = track(
+        owned,
+        options.target === undefined ? highestScoringWrongClass(z[L]!, labels!) : toOneHot(options.target, batch, classes, 'target'),
+      );
+    }
+
+    // adjoints[k] applies map_kᵀ (k = 1..L), frozen for the solve when the map offers it.
+    const adjoints: ((output: tf.Tensor2D) => tf.Tensor2D)[] = [];
+    network.layers.forEach((layer, i) => {
+      const fast = layer.map.frozenAdjoint?.();
+      if (fast !== undefined) frozen.push(fast);
+      adjoints[i + 1] = fast === undefined ? (output) => layer.map.adjoint(output) : (output) => fast.adjoint(output);
+    });
+    const sigmas = L > 1 ? spectral.refresh(network, powerIterations, coldPowerIterations, adjoints) : [];
+    const curvatures = network.layers.slice(1).map((layer) => layer.potential.preActivationCurvature);
+    const damping = proximalWeights(options.damping ?? 'majorize', sigmas, curvatures, margin);
+    const state: SweepState = { network, gamma, activities: z, preActivations: a, adjoints };
+
+    const quadraticTerms = quadraticOutputTerms(coefficients, targets, loss, [batch, classes]);
+    if (quadraticTerms !== undefined) owned.push(quadraticTerms);
+
+    // One read per round: the batch sums of Ψ's terms and max |Δz_k|. Non-finite activities
+    // make these non-finite, and only then a second read finds the layer.
+    const summarize = (round: number, order: readonly number[], started: number): RoundTrace => {
+      const numbers = tf.tidy(() => {
+        const changes = z.slice(1).map((zk, i) => (round === 0 ? tf.scalar(0) : tf.max(tf.abs(tf.sub(zk, roundStart[i + 1]!)))));
+        if (!recordObjective) return tf.stack(changes).dataSync();
+        const terms = objectiveTerms(state, coefficients, targets, loss);
+        const zero = tf.scalar(0);
+        return tf.stack([...changes, ...terms.energies, terms.plusLoss ?? zero, terms.minusLoss ?? zero]).dataSync();
+      });
+      if (!numbers.every(Number.isFinite)) throw new SolverDivergenceError(firstNonFiniteLayer(state, order), round);
+      const maxChange = Array.from(numbers.subarray(0, L));
+      const elapsedMs = round === 0 ? 0 : performance.now() - started;
+      if (!recordObjective) return { round, psi: null, energies: [], maxChange, elapsedMs, decreased: null };
+      const energies = Array.from(numbers.subarray(L, 2 * L), (e) => e / batch);
+      const psi =
+        energies.reduce((sum, e, k) => sum + gamma[k]! * e, 0) +
+        (coefficients.plus * numbers[2 * L]! - coefficients.minus * numbers[2 * L + 1]!) / batch;
+      const previous = trace[trace.length - 1]?.psi;
+      const decreased = previous == null || psi <= previous + 1e-5 * Math.max(1, Math.abs(previous));
+      return { round, psi, energies, maxChange, elapsedMs, decreased };
+    };
+
+    const trace: RoundTrace[] = [];
+    trace.push(summarize(0, [], performance.now()));
+    let converged: boolean | null = tolerance === undefined ? null : false;
+    for (let round = 1; round <= rounds; round++) {
+      const started = performance.now();
+      roundStart = z.slice();
+      const order = layerOrder(schedule, round, L);
+      for (const k of order) {
+        const next =
+          k === L ? outputUpdate(state, coefficients, targets, loss, outputIterations, quadraticTerms) : hiddenUpdate(state, k, damping[k - 1]!);
+        if (z[k] !== roundStart[k]) z[k]!.dispose();
+        z[k] = next;
+        // Keep a[k+1] = map_{k+1}(z_k): the next update of layer k or k+1 and Ψ read it.
+        if (k < L) {
+          a[k + 1]!.dispose();
+          a[k + 1] = network.layers[k]!.map.apply(next);
+        }
+      }
+      const summary = summarize(round, order, started);
+      trace.push(summary);
+      for (let k = 1; k <= L; k++) if (roundStart[k] !== z[k]) roundStart[k]!.dispose();
+      roundStart = [];
+      if (tolerance !== undefined && Math.max(...summary.maxChange) <= tolerance) {
+        converged = true;
+        break;
+      }
+    }
+    for (let k = 1; k <= L; k++) a[k]!.dispose();
+    release();
+    return {
+      activities: z.slice(1),
+      trace: {
+        rounds: trace,
+        roundsRun: trace.length - 1,
+        converged,
+        monotone: recordObjective ? trace.every((r) => r.decreased === true) : null,
+        spectralNorms: [...sigmas],
+        proximalWeights: damping,
+      },
+    };
+  } catch (error) {
+    disposeState();
+    throw error;
+  }
+}
+
+/** The first layer, in this round's update order, whose activities or energy are not finite. */
+function firstNonFiniteLayer(state: SweepState, order: readonly number[]): number {
+  const { network, activities: z, preActivations: a } = state;
+  const L = network.layers.length;
+  const flags = tf.tidy(() => {
+    // z − z is 0 where finite and NaN where not; the energy also catches overflow in squares.
+    const perLayer = network.layers.map((layer, i) =>
+      tf.add(tf.sum(tf.sub(z[i + 1]!, z[i + 1]!)), tf.sum(layer.potential.energy(z[i + 1]!, a[i + 1]!))),
+    );
+    return tf.stack(perLayer).dataSync();
+  });
+  const candidates = [...order, ...Array.from({ length: L }, (_, i) => i + 1)];
+  return candidates.find((k) => !Number.isFinite(flags[k - 1]!)) ?? L;
+}
+
+function track<T extends tf.Tensor>(owned: tf.Tensor[], tensor: T): T {
+  owned.push(tensor);
+  return tensor;
+}
+
