@@ -2,7 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Machine facts recorded with every result, so numbers can be compared honestly. */
-export function machineInfo(): Record<string, unknown> {
+export interface MachineInfo {
+  date: string;
+  node: string;
+  platform: string;
+}
+
+export function machineInfo(): MachineInfo {
   return {
     date: new Date().toISOString(),
     node: process.version,
