@@ -1,0 +1,85 @@
+import { IdxFormatError, readIdxFile, type IdxArray } from './idx.js';
+import { locateDataset, type DatasetFiles, type DatasetName, type LocateOptions } from './locate-dataset.js';
+
+/** Labeled grayscale images: pixels as float32 in [0, 1] (row-major, one image after another), labels as ints. */
+export interface ImageSet {
+  readonly images: Float32Array;
+  readonly labels: Int32Array;
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+  readonly numClasses: number;
+}
+
+/** The training and test sets of a dataset, as published. */
+export interface Dataset {
+  readonly name: DatasetName;
+  readonly files: DatasetFiles;
+  readonly train: ImageSet;
+  readonly test: ImageSet;
+}
+
+export interface LoadOptions extends LocateOptions {
+  /** Number of classes labels must lie in (default 10). */
+  numClasses?: number;
+}
+
+/** Locates and reads a dataset (`locateDataset` explains where it looks). */
+export async function loadDataset(name: DatasetName, options: LoadOptions = {}): Promise<Dataset> {
+  const files = locateDataset(name, options);
+  const numClasses = options.numClasses ?? 10;
+  const [train, test] = await Promise.all([
+    loadImageSet(files.trainImages, files.trainLabels, numClasses),
+    loadImageSet(files.testImages, files.testLabels, numClasses),
+  ]);
+  return { name, files, train, test };
+}
+
+/** Reads an images file and a labels file (IDX, raw or .gz) and checks that they belong together. */
+export async function loadImageSet(imagesFile: string, labelsFile: string, numClasses = 10): Promise<ImageSet> {
+  const [images, labels] = await Promise.all([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
+  return imageSetFromIdx(images, labels, { imagesFile, labelsFile, numClasses });
+}
+
+/** Builds an `ImageSet` from decoded IDX arrays (images [n, h, w] uint8, labels [n] uint8). */
+export function imageSetFromIdx(
+  images: IdxArray,
+  labels: IdxArray,
+  { imagesFile = '<images>', labelsFile = '<labels>', numClasses = 10 } = {},
+): ImageSet {
+  if (images.type !== 'uint8' || images.dims.length !== 3) {
+    throw new IdxFormatError(imagesFile, `is not an image file: expected 3-D uint8, got ${images.dims.length}-D ${images.type}`);
+  }
+  if (labels.type !== 'uint8' || labels.dims.length !== 1) {
+    throw new IdxFormatError(labelsFile, `is not a label file: expected 1-D uint8, got ${labels.dims.length}-D ${labels.type}`);
+  }
+  const [count, height, width] = images.dims as [number, number, number];
+  if (labels.dims[0] !== count) {
+    throw new IdxFormatError(labelsFile, `has ${labels.dims[0]} labels but ${imagesFile} has ${count} images`);
+  }
+  const labelValues = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const y = labels.data[i]!;
+    if (y >= numClasses) throw new IdxFormatError(labelsFile, `label ${y} at index ${i} is not a class in 0..${numClasses - 1}`);
+    labelValues[i] = y;
+  }
+  const pixels = new Float32Array(images.data.length);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;
+  return { images: pixels, labels: labelValues, count, height, width, numClasses };
+}
+
+/** Images `start` (inclusive) to `end` (exclusive), sharing memory with `set`. */
+export function sliceImageSet(set: ImageSet, start: number, end: number): ImageSet {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > set.count || start > end) {
+    throw new Error(`cannot slice images [${start}, ${end}) from a set of ${set.count}`);
+  }
+  const pixelsPerImage = set.height * set.width;
+  return {
+    images: set.images.subarray(start * pixelsPerImage, end * pixelsPerImage),
+    labels: set.labels.subarray(start, end),
+    count: end - start,
+    height: set.height,
+    width: set.width,
+    numClasses: set.numClasses,
+  };
+}

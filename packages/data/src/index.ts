@@ -1,0 +1,29 @@
+export { parseIdx, readIdxFile, encodeIdx, isGzip, IdxFormatError, type IdxArray, type IdxType } from './idx.js';
+export {
+  locateDataset,
+  datasetNames,
+  debianFashionMnistDir,
+  howToObtain,
+  DatasetNotFoundError,
+  type DatasetName,
+  type DatasetFiles,
+  type LocateOptions,
+} from './locate-dataset.js';
+export {
+  loadDataset,
+  loadImageSet,
+  imageSetFromIdx,
+  sliceImageSet,
+  type ImageSet,
+  type Dataset,
+  type LoadOptions,
+} from './image-set.js';
+export { experimentSplits, type ExperimentSplits, type SplitOptions } from './experiment-splits.js';
+export { oneHot } from './one-hot.js';
+export {
+  BatchIterator,
+  imageSetTensors,
+  type Batch,
+  type BatchIteratorOptions,
+  type ImageLayout,
+} from './batch-iterator.js';

@@ -1,0 +1,25 @@
+export type { Classifier } from '@liftguard/tensor';
+export type { LayerSpec, DenseLayer, Conv2dLayer, ReluLayer, FlattenLayer, Conv2dPadding, ModelSpec } from './layer-spec.js';
+export { resolveSpec, ModelSpecError, type ResolvedSpec, type ResolvedLayer, type ParameterInfo } from './resolve-spec.js';
+export { initialValues, initializations, type Initialization } from './initializers.js';
+export { SequentialClassifier, type CreateOptions } from './sequential-classifier.js';
+export { mlp, mlpSpec, cnnLight, cnnLightSpec, cnn, cnnSpec, twoConvSpec, type BuildOptions } from './builders.js';
+export {
+  serializeClassifier,
+  deserializeClassifier,
+  checkManifestVersion,
+  sha256Hex,
+  modelFormatVersion,
+  modelFormatName,
+  weightsFileName,
+  ModelFormatError,
+  type ModelManifest,
+} from './model-format.js';
+export { saveClassifier, loadClassifier, manifestFileName } from './model-files.js';
+export { layersModelClassifier, type LayersModelLike } from './layers-model-classifier.js';
+export { parseSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors.js';
+export { importPytorchWeights, loadPytorchSafetensors, oihwToHwio, type PytorchImportOptions } from './pytorch-import.js';
+export { classificationLoss, lossNames, type LossName } from './losses.js';
+export { adam, sgd, type Optimizer, type AdamOptions, type SgdOptions } from './optimizers.js';
+export { accuracy, type LabeledExamples } from './labeled-examples.js';
+export { trainClassifier, type TrainOptions, type TrainResult, type TrainingEvent, type EpochRecord } from './train-classifier.js';
