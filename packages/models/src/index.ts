@@ -22,4 +22,4 @@ export { importPytorchWeights, loadPytorchSafetensors, oihwToHwio, type PytorchI
 export { classificationLoss, lossNames, type LossName } from './losses.js';
 export { adam, sgd, type Optimizer, type AdamOptions, type SgdOptions } from './optimizers.js';
 export { accuracy, type LabeledExamples } from './labeled-examples.js';
-export { trainClassifier, type TrainOptions, type TrainResult, type TrainingEvent, type EpochRecord } from './train-classifier.js';
+export { trainClassifier, type TrainOptions, type TrainResult, type TrainingEvent, type EpochRecord, type BatchObjective } from './train-classifier.js';

@@ -1,20 +1,39 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkManifestVersion, deserializeClassifier, ModelFormatError, serializeClassifier, type ModelManifest } from './model-format.js';
 import type { SequentialClassifier } from './sequential-classifier.js';
 
 export const manifestFileName = 'model.json';
 
-/** Writes `<dir>/model.json` and `<dir>/weights.bin` (weights first, so a manifest never points at missing bytes). */
+/**
+ * Writes `<dir>/model.json` and the weights file it names. Saving over an earlier model is
+ * crash-safe (Ctrl-C, kill): the new weights go to a file named by their hash, then the
+ * manifest is replaced by an atomic rename, then the old weights file is removed — so
+ * `model.json` always names a complete weights file of its own.
+ */
 export async function saveClassifier(model: SequentialClassifier, dir: string, metadata: Record<string, unknown> = {}): Promise<ModelManifest> {
-  const { manifest, weights } = await serializeClassifier(model, metadata);
+  const { manifest: fresh, weights } = await serializeClassifier(model, metadata);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, manifest.weights.file), weights);
-  // Write-then-rename keeps a half-written manifest from ever being read.
+  const previous = await previousWeightsFile(dir);
+  const file = previous === fresh.weights.file ? `weights-${fresh.weights.sha256.slice(0, 16)}.bin` : fresh.weights.file;
+  const manifest: ModelManifest = { ...fresh, weights: { ...fresh.weights, file } };
+  await writeFile(join(dir, file), weights);
   const temporary = join(dir, `${manifestFileName}.tmp`);
   await writeFile(temporary, JSON.stringify(manifest, null, 2) + '\n');
   await rename(temporary, join(dir, manifestFileName));
+  if (previous !== undefined && previous !== file) await rm(join(dir, previous), { force: true });
   return manifest;
+}
+
+/** The weights file an existing manifest in `dir` names, if any. */
+async function previousWeightsFile(dir: string): Promise<string | undefined> {
+  try {
+    const existing = JSON.parse(await readFile(join(dir, manifestFileName), 'utf8')) as Partial<ModelManifest>;
+    const file = existing.weights?.file;
+    return typeof file === 'string' && !file.includes('/') && !file.includes('\\') ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads a model saved by `saveClassifier`; errors name the file and the problem. */

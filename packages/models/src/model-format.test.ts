@@ -90,3 +90,26 @@ describe('saveClassifier / loadClassifier', () => {
     expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
+
+describe('saving over a model', () => {
+  it('alternates weight files so model.json always names a complete one, and removes the old one', async () => {
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { mlp } = await import('./builders.js');
+    const { saveClassifier, loadClassifier } = await import('./model-files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'liftguard-resave-'));
+    const first = mlp([4, 3], { seed: 1 });
+    const second = mlp([4, 3], { seed: 2 });
+    const a = await saveClassifier(first, dir);
+    const b = await saveClassifier(second, dir);
+    expect(b.weights.file).not.toBe(a.weights.file);
+    expect(readdirSync(dir).sort()).toEqual([b.weights.file, 'model.json'].sort());
+    const loaded = await loadClassifier(dir);
+    expect(loaded.parameterValues()).toEqual(second.parameterValues());
+    const c = await saveClassifier(first, dir);
+    expect(c.weights.file).not.toBe(b.weights.file);
+    expect(readdirSync(dir).sort()).toEqual([c.weights.file, 'model.json'].sort());
+    [first, second, loaded].forEach((m) => m.dispose());
+  });
+});

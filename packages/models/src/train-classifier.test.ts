@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { experimentSplits, loadDataset, sliceImageSet, type ImageSet } from '@liftguard/data';
-import { assertNoLeaksAsync, Random } from '@liftguard/tensor';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNoLeaksAsync, Random, type Classifier } from '@liftguard/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cnnLight, mlp } from './builders.js';
 import { accuracy } from './labeled-examples.js';
@@ -119,6 +120,62 @@ describe('trainClassifier', () => {
     await expect(
       trainClassifier(model, { ...base, train: { images: new Float32Array(784).fill(1e30), labels: Int32Array.from([1]), count: 1 }, loss: 'squared', optimizer: 'sgd', learningRate: 1e10 }),
     ).rejects.toThrow(/training diverged: loss is (NaN|Infinity)/);
+    model.dispose();
+  });
+});
+
+describe('trainClassifier with an objective and a stop signal', () => {
+  it('an objective computing the squared loss trains bit-identically to the built-in squared loss', async () => {
+    const subset = sliceImageSet(train, 0, 120);
+    const run = async (loss: Parameters<typeof trainClassifier>[1]['loss']) => {
+      const model = mlp([784, 12, 10], { seed: 4 });
+      const result = await trainClassifier(model, { train: subset, epochs: 2, batchSize: 40, seed: 1, loss });
+      const values = model.parameterValues();
+      model.dispose();
+      return { values: bits(values), history: result.history };
+    };
+    const objective = {
+      name: 'squared-by-hand',
+      compute(model: Classifier, batch: { x: tf.Tensor; oneHot: tf.Tensor2D; labels: Int32Array }) {
+        const { value, grads } = tf.variableGrads(
+          () => tf.mean(tf.mul(0.5, tf.sum(tf.square(tf.sub(model.predict(batch.x), batch.oneHot)), 1))) as tf.Scalar,
+          [...model.trainableVariables],
+        );
+        const number = value.dataSync()[0]!;
+        value.dispose();
+        return { value: number, grads, diagnostics: { labelsSeen: batch.labels.length } };
+      },
+    };
+    const builtIn = await run('squared');
+    const custom = await run(objective);
+    expect(custom.values).toEqual(builtIn.values);
+    expect(custom.history.map((e) => e.trainLoss)).toEqual(builtIn.history.map((e) => e.trainLoss));
+    expect(custom.history[0]!.diagnostics).toEqual({ labelsSeen: 40 });
+  });
+
+  it('stops after the current batch when the signal aborts, keeping the checkpoint loadable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liftguard-stop-'));
+    const model = mlp([784, 8, 10], { seed: 2 });
+    const controller = new AbortController();
+    let batchesSeen = 0;
+    const result = await trainClassifier(model, {
+      train: sliceImageSet(train, 0, 200),
+      validation,
+      epochs: 3,
+      batchSize: 20,
+      seed: 0,
+      checkpointDir: dir,
+      batchEventEvery: 1,
+      onEvent: (event) => {
+        if (event.type === 'batch' && event.epoch === 1 && ++batchesSeen === 2) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(result.stopped).toBe(true);
+    expect(result.history).toHaveLength(1);
+    const reloaded = await loadClassifier(dir);
+    expect(reloaded.parameterCount).toBe(model.parameterCount);
+    reloaded.dispose();
     model.dispose();
   });
 });

@@ -14,7 +14,10 @@ export interface TrainOptions {
   batchSize: number;
   /** Seeds the per-epoch shuffle. */
   seed: Seed;
-  loss?: LossName;
+  /** A built-in loss name, or any objective with the `BatchObjective` contract (e.g. @liftguard/losses). */
+  loss?: LossName | BatchObjective;
+  /** Stops training after the current batch when aborted (e.g. on Ctrl-C); the result says so. */
+  signal?: AbortSignal;
   optimizer?: 'adam' | 'sgd';
   learningRate?: number;
   /** The learning rate is multiplied by this after every epoch (default 1: constant). */
@@ -31,12 +34,27 @@ export interface TrainOptions {
   batchEventEvery?: number;
 }
 
+/**
+ * A training objective per mini-batch: the value and ∇ for every trainable variable (keyed by
+ * `variable.name`, owned by the caller). The `Loss` contract of @liftguard/losses satisfies it.
+ */
+export interface BatchObjective {
+  readonly name: string;
+  readonly config?: Readonly<Record<string, unknown>>;
+  compute(
+    model: Classifier,
+    batch: { x: tf.Tensor; oneHot: tf.Tensor2D; labels: Int32Array },
+  ): { value: number; grads: Record<string, tf.Tensor>; diagnostics?: Record<string, number> };
+}
+
 /** One epoch's record. */
 export interface EpochRecord {
   epoch: number;
   learningRate: number;
   /** Mean training loss over the epoch's batches. */
   trainLoss: number;
+  /** Means over the epoch's batches of the objective's diagnostics (custom objectives only). */
+  diagnostics?: Record<string, number>;
   validationAccuracy?: number;
   /** Wall time of the epoch's training steps alone. */
   trainSeconds: number;
@@ -58,6 +76,8 @@ export interface TrainResult {
   bestValidationAccuracy: number | null;
   /** True when the model now holds the best epoch's weights. */
   restoredBest: boolean;
+  /** True when `signal` stopped training before the last epoch finished. */
+  stopped: boolean;
 }
 
 /**
@@ -85,23 +105,43 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
   let best: { epoch: number; accuracy: number; values: Float32Array[] } | null = null;
   const started = performance.now();
   emit({ type: 'start', epochs: options.epochs, batchesPerEpoch: batches, trainCount: count });
+  let stopped = false;
   try {
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let epoch = 0; epoch < options.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
       optimizer.learningRate = settings.learningRate * settings.learningRateDecay ** epoch;
       const order = random.fork(`epoch ${epoch}`).permutation(count);
       let lossSum = 0;
+      const diagnosticSums: Record<string, number> = {};
       for (let b = 0; b < batches; b++) {
-        const { x, oneHot } = gatherBatch(options.train, order.subarray(b * options.batchSize, (b + 1) * options.batchSize), model, rowSize);
+        if (options.signal?.aborted) {
+          stopped = true;
+          break;
+        }
+        const { x, oneHot, labels } = gatherBatch(options.train, order.subarray(b * options.batchSize, (b + 1) * options.batchSize), model, rowSize);
         let value: number;
         try {
-          const loss = tf.tidy(() => {
-            const { value, grads } = tf.variableGrads(() => classificationLoss(settings.loss, model.predict(x), oneHot), variables);
-            optimizer.step(variables.map((v) => grads[v.name]!));
-            return value;
-          });
-          value = loss.dataSync()[0]!;
-          loss.dispose();
+          if (typeof settings.loss === 'string') {
+            const name = settings.loss;
+            const loss = tf.tidy(() => {
+              const { value, grads } = tf.variableGrads(() => classificationLoss(name, model.predict(x), oneHot), variables);
+              optimizer.step(variables.map((v) => grads[v.name]!));
+              return value;
+            });
+            value = loss.dataSync()[0]!;
+            loss.dispose();
+          } else {
+            const out = settings.loss.compute(model, { x, oneHot, labels });
+            try {
+              const missing = variables.find((v) => out.grads[v.name] === undefined);
+              if (missing) throw new Error(`objective '${settings.loss.name}' returned no gradient for variable ${missing.name}`);
+              optimizer.step(variables.map((v) => out.grads[v.name]!));
+            } finally {
+              tf.dispose(Object.values(out.grads));
+            }
+            value = out.value;
+            for (const [key, v] of Object.entries(out.diagnostics ?? {})) diagnosticSums[key] = (diagnosticSums[key] ?? 0) + v;
+          }
         } finally {
           tf.dispose([x, oneHot]);
         }
@@ -111,8 +151,12 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
         // Yield to the event loop so a CLI can redraw and signals are handled.
         if ((b + 1) % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
+      if (stopped) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       const record: EpochRecord = { epoch, learningRate: optimizer.learningRate, trainLoss: lossSum / batches, trainSeconds, seconds: 0 };
+      if (Object.keys(diagnosticSums).length > 0) {
+        record.diagnostics = Object.fromEntries(Object.entries(diagnosticSums).map(([key, sum]) => [key, sum / batches]));
+      }
       let isBest = false;
       if (options.validation) {
         record.validationAccuracy = accuracy(model, options.validation);
@@ -135,12 +179,13 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
   const restore = best !== null && (options.restoreBest ?? true);
   if (restore) tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(best!.values[i]!, v.shape, 'float32'))));
   emit({ type: 'end', bestEpoch: best?.epoch ?? null, bestValidationAccuracy: best?.accuracy ?? null, seconds: (performance.now() - started) / 1000 });
-  return { history, bestEpoch: best?.epoch ?? null, bestValidationAccuracy: best?.accuracy ?? null, restoredBest: restore };
+  return { history, bestEpoch: best?.epoch ?? null, bestValidationAccuracy: best?.accuracy ?? null, restoredBest: restore, stopped };
 }
 
 function checkOptions(options: TrainOptions) {
   const loss = options.loss ?? 'cross-entropy';
-  if (!lossNames.includes(loss)) throw new Error(`unknown loss '${String(loss)}'; known: ${lossNames.join(', ')}`);
+  if (typeof loss === 'string' && !lossNames.includes(loss)) throw new Error(`unknown loss '${String(loss)}'; known: ${lossNames.join(', ')}`);
+  if (typeof loss !== 'string' && typeof loss?.compute !== 'function') throw new Error('loss must be a loss name or an objective with compute(model, batch)');
   const optimizer = options.optimizer ?? 'adam';
   if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`unknown optimizer '${String(optimizer)}'; known: adam, sgd`);
   if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
@@ -156,6 +201,7 @@ function checkOptions(options: TrainOptions) {
 
 /** The resolved training settings, recorded with checkpoints. */
 function describe(options: TrainOptions): Record<string, unknown> {
-  const { train, validation, onEvent: _onEvent, ...rest } = options;
-  return { ...rest, trainCount: train.count, validationCount: validation?.count ?? 0 };
+  const { train, validation, onEvent: _onEvent, signal: _signal, loss, ...rest } = options;
+  const lossEcho = typeof loss === 'object' ? { name: loss.name, config: loss.config ?? {} } : (loss ?? 'cross-entropy');
+  return { ...rest, loss: lossEcho, trainCount: train.count, validationCount: validation?.count ?? 0 };
 }

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Classifier } from '@liftguard/tensor';
+import { forwardPass, reweightedPotential, type LayerWeights, type LiftedNetwork } from '@liftguard/potentials';
+import { solveActivities, SpectralEstimates, type SolveOptions, type SolveTrace } from '@liftguard/solver';
+import { flatInputs, liftedNetworkOf } from './lifted-network-of.js';
+import { gammaFor } from './hyperparameters.js';
+import type { LossBatch } from './loss.js';
+import type { LiftedSettings } from './lifted-settings.js';
+
+/** What every lifted loss computes per batch: the network, flat inputs and the free state z*. */
+export class LiftedBatch {
+  readonly network: LiftedNetwork;
+  readonly x: tf.Tensor2D;
+  readonly free: tf.Tensor2D[];
+  readonly gamma: LayerWeights;
+  readonly traces: SolveTrace[] = [];
+  private readonly owned: tf.Tensor[] = [];
+
+  constructor(
+    model: Classifier,
+    readonly batch: LossBatch,
+    readonly settings: LiftedSettings,
+    private readonly spectral: SpectralEstimates,
+  ) {
+    this.network = liftedNetworkOf(model, settings.potential);
+    this.gamma = gammaFor(settings.gamma, this.network.layers.length);
+    this.x = this.own(flatInputs(this.network, batch.x));
+    // With Fenchel-Young potentials the free state is exactly the forward pass.
+    this.free = settings.potential === 'fenchel-young' ? this.ownAll(forwardPass(this.network, this.x)) : this.solve({ state: 'free' });
+  }
+
+  /** Solves a state with the loss's solver settings; the result lives until `dispose`. */
+  solve(options: SolveOptions): tf.Tensor2D[] {
+    const { settings } = this;
+    const solution = solveActivities(this.network, this.x, {
+      gamma: this.gamma,
+      rounds: settings.rounds,
+      damping: settings.damping,
+      schedule: settings.schedule,
+      loss: settings.outputLoss,
+      spectral: this.spectral,
+      ...(settings.tolerance === null ? {} : { tolerance: settings.tolerance }),
+      labels: this.batch.oneHot,
+      beta: settings.beta,
+      ...options,
+    });
+    this.traces.push(solution.trace);
+    return this.ownAll(solution.activities);
+  }
+
+  /** Batch mean of U^γ at a state, differentiable in the parameters (the state is held fixed). */
+  potential(state: readonly tf.Tensor2D[]): tf.Scalar {
+    return tf.tidy(() => tf.mean(reweightedPotential(this.network, this.x, state, this.gamma)));
+  }
+
+  /** Batch mean of ℓ(z_L, target) at a state. */
+  outputLoss(state: readonly tf.Tensor2D[], target: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => tf.mean(this.settings.outputLoss.value(state[state.length - 1]!, target)));
+  }
+
+  /** Solver diagnostics of every solve so far. */
+  solverDiagnostics(): Record<string, number> {
+    if (this.traces.length === 0) return {};
+    return {
+      solverRounds: Math.max(...this.traces.map((t) => t.roundsRun)),
+      solverMonotone: this.traces.every((t) => t.monotone) ? 1 : 0,
+      solverFinalMaxChange: Math.max(...this.traces.map((t) => Math.max(...t.rounds[t.rounds.length - 1]!.maxChange))),
+    };
+  }
+
+  own<T extends tf.Tensor>(t: T): T {
+    this.owned.push(t);
+    return t;
+  }
+
+  private ownAll<T extends tf.Tensor>(ts: T[]): T[] {
+    ts.forEach((t) => this.owned.push(t));
+    return ts;
+  }
+
+  dispose(): void {
+    tf.dispose(this.owned);
+  }
+}
+
+/** A loss's warm-started spectral-norm cache (σ̂ of each layer carried across batches). */
+export function spectralCache(seed = 0): SpectralEstimates {
+  return new SpectralEstimates(seed);
+}
+
+/** A number from a scalar tensor, disposing it. */
+export function readScalar(t: tf.Scalar): number {
+  const v = t.dataSync()[0]!;
+  t.dispose();
+  return v;
+}
