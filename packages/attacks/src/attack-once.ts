@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Classifier, Random } from '@liftguard/tensor';
+import type { Attack } from './attack.js';
+import { clipToBounds, type Bounds } from './bounds.js';
+import { normStrategy } from './norms/registry.js';
+
+/** One attack at one ε on a set of examples, in batches. */
+export interface AttackOnceResult {
+  /** What the attack returned (caller owns), or null when not kept. */
+  raw: tf.Tensor | null;
+  /** Raw projected onto the ε-ball and the bounds: what success is judged on (caller owns). */
+  clipped: tf.Tensor;
+  /** Predictions on the clipped inputs. */
+  predictions: Int32Array;
+  /** Whether the goal was reached on the clipped inputs. */
+  success: boolean[];
+}
+
+/**
+ * The bookkeeping every attack shares: run it per batch, clip its output to the threat
+ * model, re-predict, and judge success (untargeted: prediction ≠ label; targeted: = target).
+ */
+export function attackOnce(
+  model: Classifier,
+  x: tf.Tensor,
+  labels: Int32Array,
+  targeted: boolean,
+  attack: Attack,
+  epsilon: number,
+  bounds: Bounds,
+  batchSize: number,
+  random: Random,
+  keepRaw: boolean,
+): AttackOnceResult {
+  const n = x.shape[0]!;
+  const norm = normStrategy(attack.norm);
+  const raws: tf.Tensor[] = [];
+  const clippeds: tf.Tensor[] = [];
+  const predictions = new Int32Array(n);
+  for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+    const size = Math.min(batchSize, n - start);
+    const xBatch = tf.slice(x, start, size);
+    const labelBatch = tf.tensor1d(labels.subarray(start, start + size), 'int32');
+    const returned = attack.perturb({
+      model,
+      x: xBatch,
+      labels: labelBatch,
+      targeted,
+      bounds,
+      epsilon,
+      random: random.fork(`batch ${batch}`),
+    });
+    // An attack that hands back its input unchanged must not have it disposed under the caller.
+    const raw = returned === xBatch ? tf.clone(returned) : returned;
+    const [clipped, predicted] = tf.tidy(() => {
+      const inBall = clipToBounds(
+        tf.add(xBatch, norm.project(tf.sub(raw, xBatch), epsilon)),
+        bounds,
+      );
+      return [inBall, tf.argMax(model.predict(inBall), 1)];
+    });
+    predictions.set(predicted.dataSync(), start);
+    tf.dispose([xBatch, labelBatch, predicted]);
+    clippeds.push(clipped);
+    if (keepRaw) raws.push(raw);
+    else raw.dispose();
+  }
+  const join = (parts: tf.Tensor[]) => {
+    if (parts.length === 1) return parts[0]!;
+    const joined = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return joined;
+  };
+  const success = Array.from(predictions, (p, i) => (targeted ? p === labels[i] : p !== labels[i]));
+  return { raw: keepRaw ? join(raws) : null, clipped: join(clippeds), predictions, success };
+}

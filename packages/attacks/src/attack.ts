@@ -1,0 +1,32 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Classifier, Random } from '@liftguard/tensor';
+import type { Bounds } from './bounds.js';
+import type { NormName } from './norms/norm-strategy.js';
+
+/** What an attack gets for one batch and one ε; tensors belong to the caller. */
+export interface AttackProblem {
+  model: Classifier;
+  /** Clean inputs [N, ...inputShape]. */
+  x: tf.Tensor;
+  /** int32 [N]: the labels to move away from (untargeted) or towards (targeted). */
+  labels: tf.Tensor1D;
+  targeted: boolean;
+  bounds: Bounds;
+  epsilon: number;
+  random: Random;
+}
+
+/**
+ * A fixed-ε attack: `perturb` returns its raw adversarial inputs (caller owns). The ε list,
+ * clipping, success bookkeeping, worst case over attacks and timing are done once for every
+ * attack by `runAttack` / `runAttacks`, so a new attack only implements this.
+ */
+export interface Attack {
+  readonly name: string;
+  /** The threat model's norm: clipped outputs are projected onto this ε-ball. */
+  readonly norm: NormName;
+  /** Every setting with defaults filled in, echoed in results. */
+  readonly config: Readonly<{ attack: string; norm: NormName } & Record<string, unknown>>;
+  /** Raw adversarial inputs shaped like `problem.x`; a new tensor the caller owns. */
+  perturb(problem: AttackProblem): tf.Tensor;
+}

@@ -1,0 +1,15 @@
+/** A configuration value an attack cannot run with (ε < 0, steps = 0, unknown norm, …). */
+export class AttackConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AttackConfigError';
+  }
+}
+
+/** Inputs an attack cannot run on (wrong shape, NaN, labels out of range, probability outputs). */
+export class AttackInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AttackInputError';
+  }
+}

@@ -1,0 +1,57 @@
+export type { Attack, AttackProblem } from './attack.js';
+export {
+  attackNames,
+  createAttack,
+  registerAttack,
+  type AttackFactory,
+} from './attack-registry.js';
+export { attackObjective, type AttackLossName } from './attack-loss.js';
+export { attackOnce, type AttackOnceResult } from './attack-once.js';
+export { clipToBounds, defaultBounds, type Bounds } from './bounds.js';
+export { cleanPass, type CleanPass } from './clean-pass.js';
+export { AttackConfigError, AttackInputError } from './errors.js';
+export { defaultGoal, type AttackGoal } from './goal.js';
+export {
+  gradientReport,
+  type DeclaresGradientSource,
+  type GradientReport,
+  type GradientSource,
+} from './gradient-source.js';
+export {
+  attackInternalLayers,
+  type InternalLayerNetwork,
+  type InternalLayerOptions,
+  type InternalLayerResult,
+  type LayerRobustness,
+} from './internal-layer.js';
+export { l1Norm, l1StepSparsity } from './norms/l1.js';
+export { l2Norm } from './norms/l2.js';
+export { linfNorm } from './norms/linf.js';
+export type { NormName, NormStrategy } from './norms/norm-strategy.js';
+export { normNames, normStrategy } from './norms/registry.js';
+export { fgsm, pgd } from './pgd.js';
+export {
+  absoluteStepSize,
+  resolvePgdConfig,
+  type PgdOptions,
+  type ResolvedPgdConfig,
+  type StepSize,
+} from './pgd-config.js';
+export { projectedGradientAscent } from './pgd-loop.js';
+export { runAttack, type AttackResult } from './run-attack.js';
+export { runAttacks, type AttackStage, type WorstCaseResult } from './run-attacks.js';
+export {
+  accuracy,
+  prepareRun,
+  type AttackInputs,
+  type PreparedRun,
+  type ResolvedRunConfig,
+  type RunOptions,
+} from './run-config.js';
+export {
+  validateBounds,
+  validateEpsilons,
+  validateInputs,
+  validateLabels,
+  type LabelInput,
+} from './validate.js';

@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NormStrategy } from './norm-strategy.js';
+import { asRows } from './rows.js';
+
+/** L∞: uniform start in the box, sign of the gradient, coordinate-wise clipping. */
+export const linfNorm: NormStrategy = {
+  name: 'linf',
+  randomStart: (shape, epsilon, random) => random.uniformTensor([...shape], -epsilon, epsilon),
+  normalizeGradient: (gradient) => tf.sign(gradient),
+  project: (delta, epsilon) => tf.clipByValue(delta, -epsilon, epsilon),
+  norms: (delta) => tf.tidy(() => tf.max(tf.abs(asRows(delta)), 1) as tf.Tensor1D),
+};

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { replace } from '@liftguard/tensor';
+import { attackObjective } from './attack-loss.js';
+import type { AttackProblem } from './attack.js';
+import { clipToBounds } from './bounds.js';
+import type { NormStrategy } from './norms/norm-strategy.js';
+import { absoluteStepSize, type ResolvedPgdConfig } from './pgd-config.js';
+
+/**
+ * The one projected-gradient loop (template method): the norm strategy decides the start,
+ * the step direction and the projection; everything else is fixed. Returns the raw
+ * adversarial inputs (caller owns); with restarts each example keeps its worst case.
+ */
+export function projectedGradientAscent(
+  problem: AttackProblem,
+  config: ResolvedPgdConfig,
+  norm: NormStrategy,
+): tf.Tensor {
+  const { model, x, labels, targeted, bounds, epsilon } = problem;
+  const step = absoluteStepSize(config.stepSize, epsilon);
+  const objective = (input: tf.Tensor) =>
+    attackObjective(model.predict(input), labels, config.loss, targeted);
+  const gradient = tf.grad((input: tf.Tensor) => tf.sum(objective(input)));
+
+  let best: tf.Tensor | undefined;
+  let bestScore: Float32Array | undefined;
+  for (let restart = 0; restart < config.restarts; restart++) {
+    let adversarial = tf.tidy(() =>
+      config.randomStart
+        ? clipToBounds(tf.add(x, norm.randomStart(x.shape, epsilon, problem.random)), bounds)
+        : tf.clone(x),
+    );
+    for (let i = 0; i < config.steps; i++) {
+      adversarial = replace(
+        adversarial,
+        tf.tidy(() => {
+          const moved = tf.add(
+            adversarial,
+            tf.mul(norm.normalizeGradient(gradient(adversarial)), step),
+          );
+          return clipToBounds(tf.add(x, norm.project(tf.sub(moved, x), epsilon)), bounds);
+        }),
+      );
+    }
+    if (config.restarts === 1) return adversarial;
+    const score = restartScore(problem, config, adversarial);
+    if (best === undefined || bestScore === undefined) {
+      best = adversarial;
+      bestScore = score;
+      continue;
+    }
+    const better = score.map((s, i) => (s > bestScore![i]! ? 1 : 0));
+    for (let i = 0; i < score.length; i++) if (better[i]) bestScore[i] = score[i]!;
+    const previous = best;
+    best = tf.tidy(() => {
+      const mask = tf.reshape(tf.tensor1d(better, 'bool'), [
+        better.length,
+        ...x.shape.slice(1).map(() => 1),
+      ]);
+      return tf.where(tf.broadcastTo(mask, x.shape), adversarial, previous);
+    });
+    tf.dispose([previous, adversarial]);
+  }
+  return best!;
+}
+
+// Success dominates; among equals the higher objective wins (the per-example worst case).
+const successBonus = 1e30;
+
+function restartScore(
+  problem: AttackProblem,
+  config: ResolvedPgdConfig,
+  adversarial: tf.Tensor,
+): Float32Array {
+  return tf.tidy(() => {
+    const logits = problem.model.predict(adversarial);
+    const predicted = tf.argMax(logits, 1);
+    const hit = problem.targeted
+      ? tf.equal(predicted, problem.labels)
+      : tf.notEqual(predicted, problem.labels);
+    const value = attackObjective(logits, problem.labels, config.loss, problem.targeted);
+    return tf.add(value, tf.mul(tf.cast(hit, 'float32'), successBonus)).dataSync() as Float32Array;
+  });
+}

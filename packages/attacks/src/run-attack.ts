@@ -1,0 +1,96 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Classifier } from '@liftguard/tensor';
+import type { Attack } from './attack.js';
+import { attackOnce } from './attack-once.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
+import type { GradientReport } from './gradient-source.js';
+import {
+  accuracy,
+  prepareRun,
+  type AttackInputs,
+  type ResolvedRunConfig,
+  type RunOptions,
+} from './run-config.js';
+
+/** One attack over an ε list. Tensors (raw, clipped) belong to the caller. */
+export interface AttackResult {
+  config: { attack: Attack['config']; run: ResolvedRunConfig };
+  epsilons: number[];
+  /** Per ε: the attack's own output [N, ...], empty when `returnAdversarials` is false. */
+  raw: tf.Tensor[];
+  /** Per ε: projected onto the ε-ball and clipped to the bounds; success is judged on these. */
+  clipped: tf.Tensor[];
+  /** success[e][i]: the goal was reached for example i at ε = epsilons[e] (the matrix [numEps, N]). */
+  success: boolean[][];
+  /** Per ε: share of examples still correctly classified (null without true labels). */
+  robustAccuracy: number[] | null;
+  /** Per ε: share of examples where the goal was reached. */
+  successRate: number[];
+  cleanAccuracy: number | null;
+  cleanPredictions: Int32Array;
+  /** Per ε: predictions on the clipped inputs. */
+  adversarialPredictions: Int32Array[];
+  gradient: GradientReport;
+  warnings: string[];
+  timings: { totalMs: number; cleanMs: number; perEpsilonMs: number[] };
+}
+
+/**
+ * Runs one attack for every ε in `options.epsilons` and does the shared bookkeeping: raw and
+ * clipped adversarials, the success matrix, robust accuracy, the resolved config and timings.
+ */
+export async function runAttack(
+  model: Classifier,
+  inputs: AttackInputs,
+  attack: Attack,
+  options: RunOptions,
+): Promise<AttackResult> {
+  const started = performance.now();
+  const run = prepareRun(model, inputs, options);
+  const { config } = run;
+  const result: AttackResult = {
+    config: { attack: attack.config, run: config },
+    epsilons: config.epsilons,
+    raw: [],
+    clipped: [],
+    success: [],
+    robustAccuracy: run.trueLabels === null ? null : [],
+    successRate: [],
+    cleanAccuracy: run.trueLabels === null ? null : accuracy(run.cleanPredictions, run.trueLabels),
+    cleanPredictions: run.cleanPredictions,
+    adversarialPredictions: [],
+    gradient: run.gradient,
+    warnings: run.warnings,
+    timings: { totalMs: 0, cleanMs: run.cleanMs, perEpsilonMs: [] },
+  };
+  for (const [e, epsilon] of config.epsilons.entries()) {
+    const epsilonStarted = performance.now();
+    const once = attackOnce(
+      model,
+      inputs.x,
+      run.attackLabels,
+      run.targeted,
+      attack,
+      epsilon,
+      config.bounds,
+      config.batchSize,
+      run.random.fork(`epsilon ${e}`),
+      config.returnAdversarials,
+    );
+    result.success.push(once.success);
+    result.successRate.push(once.success.filter(Boolean).length / once.success.length);
+    result.adversarialPredictions.push(once.predictions);
+    if (run.trueLabels !== null)
+      result.robustAccuracy!.push(accuracy(once.predictions, run.trueLabels));
+    if (config.returnAdversarials) {
+      result.raw.push(once.raw!);
+      result.clipped.push(once.clipped);
+    } else {
+      once.clipped.dispose();
+    }
+    result.timings.perEpsilonMs.push(performance.now() - epsilonStarted);
+    await yieldToEventLoop();
+  }
+  result.timings.totalMs = performance.now() - started;
+  return result;
+}

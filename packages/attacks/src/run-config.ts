@@ -1,0 +1,168 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Random, type Classifier, type Seed } from '@liftguard/tensor';
+import { defaultBounds, type Bounds } from './bounds.js';
+import { cleanPass } from './clean-pass.js';
+import { AttackConfigError, AttackInputError } from './errors.js';
+import { defaultGoal, type AttackGoal } from './goal.js';
+import { gradientReport, type GradientReport } from './gradient-source.js';
+import {
+  validateBounds,
+  validateEpsilons,
+  validateInputs,
+  validateLabels,
+  type LabelInput,
+} from './validate.js';
+
+/** The examples an attack runs on. `labels` are the true labels; `targets` only for goal 'given'. */
+export interface AttackInputs {
+  x: tf.Tensor;
+  labels?: LabelInput;
+  targets?: LabelInput;
+}
+
+/** How to run attacks over an ε list; every field has a default except `epsilons`. */
+export interface RunOptions {
+  epsilons: readonly number[];
+  /** Default: untargeted against the true labels. */
+  goal?: AttackGoal;
+  /** Default [0, 1]; null for unbounded inputs. */
+  bounds?: Bounds;
+  /** Seeds random starts and random targets (default 0). */
+  seed?: Seed;
+  /** Examples per forward/backward pass (default: all). */
+  batchSize?: number;
+  /** What to do when predict looks like it returns probabilities (default 'error'). */
+  probabilityOutputs?: 'error' | 'warn' | 'ignore';
+  /** Keep raw and clipped adversarial tensors in the result (default true). */
+  returnAdversarials?: boolean;
+  /** Where warnings go (default console.warn). */
+  log?: (message: string) => void;
+}
+
+/** Every run setting spelled out, as echoed in results. */
+export interface ResolvedRunConfig {
+  epsilons: number[];
+  goal: AttackGoal;
+  bounds: Bounds;
+  seed: Seed;
+  batchSize: number;
+  probabilityOutputs: 'error' | 'warn' | 'ignore';
+  returnAdversarials: boolean;
+  numExamples: number;
+  inputShape: number[];
+  numClasses: number;
+  backend: string;
+}
+
+/** Everything fixed before the first attack step: config, labels, clean predictions. */
+export interface PreparedRun {
+  config: ResolvedRunConfig;
+  random: Random;
+  /** True labels, or null when none were given. */
+  trueLabels: Int32Array | null;
+  /** The labels attacks move away from (untargeted) or towards (targeted). */
+  attackLabels: Int32Array;
+  targeted: boolean;
+  cleanPredictions: Int32Array;
+  gradient: GradientReport;
+  warnings: string[];
+  cleanMs: number;
+}
+
+function resolveGoal(goal: AttackGoal): AttackGoal {
+  if (goal.kind === 'untargeted' && (goal.labels === 'true' || goal.labels === 'predicted'))
+    return { ...goal };
+  if (goal.kind === 'targeted' && ['given', 'random-wrong', 'least-likely'].includes(goal.target))
+    return { ...goal };
+  throw new AttackConfigError(`unknown goal ${JSON.stringify(goal)}`);
+}
+
+/** Validates everything and computes the labels the attack works with. */
+export function prepareRun(
+  model: Classifier,
+  inputs: AttackInputs,
+  options: RunOptions,
+): PreparedRun {
+  const started = performance.now();
+  const epsilons = validateEpsilons(options.epsilons);
+  const goal = resolveGoal(options.goal ?? defaultGoal);
+  const bounds = validateBounds(options.bounds === undefined ? defaultBounds : options.bounds);
+  validateInputs(model, inputs.x, bounds);
+  const n = inputs.x.shape[0]!;
+  const batchSize = options.batchSize ?? n;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new AttackConfigError(`batchSize must be a positive integer, got ${batchSize}`);
+  const probabilityOutputs = options.probabilityOutputs ?? 'error';
+  const seed = options.seed ?? 0;
+  const random = new Random(seed);
+  const trueLabels =
+    inputs.labels === undefined ? null : validateLabels(inputs.labels, n, model.numClasses);
+  const clean = cleanPass(model, inputs.x, batchSize);
+  const warnings: string[] = [];
+  if (clean.looksLikeProbabilities && probabilityOutputs !== 'ignore') {
+    const message =
+      'predict() returns rows in [0, 1] that sum to 1: these look like softmax probabilities, not logits; ' +
+      'gradient attacks on probabilities are silently weak (saturated softmax). Return logits, or pass probabilityOutputs: "warn".';
+    if (probabilityOutputs === 'error') throw new AttackInputError(message);
+    warnings.push(message);
+    (options.log ?? console.warn)(message);
+  }
+
+  let attackLabels: Int32Array;
+  const needTrue = (what: string) => {
+    if (trueLabels === null)
+      throw new AttackInputError(`${what} needs inputs.labels (the true labels)`);
+    return trueLabels;
+  };
+  if (goal.kind === 'untargeted') {
+    attackLabels =
+      goal.labels === 'predicted'
+        ? clean.predictions
+        : needTrue('an untargeted attack on true labels');
+  } else if (goal.target === 'given') {
+    if (inputs.targets === undefined)
+      throw new AttackInputError("goal target 'given' needs inputs.targets");
+    attackLabels = validateLabels(inputs.targets, n, model.numClasses, 'targets');
+  } else if (goal.target === 'least-likely') {
+    attackLabels = clean.leastLikely;
+  } else {
+    if (model.numClasses < 2)
+      throw new AttackInputError('random wrong targets need at least 2 classes');
+    const labels = needTrue("goal target 'random-wrong'");
+    const targetRandom = random.fork('targets');
+    attackLabels = labels.map(
+      (y) => (y + 1 + targetRandom.int(model.numClasses - 1)) % model.numClasses,
+    );
+  }
+
+  return {
+    config: {
+      epsilons,
+      goal,
+      bounds,
+      seed,
+      batchSize,
+      probabilityOutputs,
+      returnAdversarials: options.returnAdversarials ?? true,
+      numExamples: n,
+      inputShape: [...model.inputShape],
+      numClasses: model.numClasses,
+      backend: tf.getBackend(),
+    },
+    random,
+    trueLabels,
+    attackLabels,
+    targeted: goal.kind === 'targeted',
+    cleanPredictions: clean.predictions,
+    gradient: gradientReport(model),
+    warnings,
+    cleanMs: performance.now() - started,
+  };
+}
+
+/** Share of examples whose prediction equals the label. */
+export function accuracy(predictions: ArrayLike<number>, labels: ArrayLike<number>): number {
+  let hits = 0;
+  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) hits++;
+  return hits / labels.length;
+}

@@ -1,0 +1,52 @@
+export {
+  axisSchema,
+  blockSchema,
+  chartBlockSchema,
+  imageGridBlockSchema,
+  imageSchema,
+  seriesSchema,
+  tableBlockSchema,
+  type Axis,
+  type Block,
+  type ChartBlock,
+  type Image,
+  type ImageGridBlock,
+  type Series,
+  type TableBlock,
+} from './schema/blocks.js';
+export {
+  environmentSchema,
+  reportSchemaName,
+  reportSchemaVersion,
+  type Environment,
+} from './schema/common.js';
+export {
+  attackEntrySchema,
+  internalLayersSchema,
+  robustnessReportSchema,
+  worstCaseEntrySchema,
+  type AttackEntry,
+  type InternalLayersEntry,
+  type RobustnessReport,
+  type WorstCaseEntry,
+} from './schema/robustness.js';
+export {
+  documentReportSchema,
+  reportSchema,
+  type DocumentReport,
+  type Report,
+} from './schema/report.js';
+export { parseReport, reportJsonSchema, ReportValidationError } from './parse-report.js';
+export {
+  attackEntry,
+  exampleImagesBlock,
+  internalLayersEntry,
+  worstCaseEntry,
+  type ExampleImage,
+} from './from-results.js';
+export { reportBlocks } from './kinds/report-blocks.js';
+export { chartSpec } from './render/chart-spec.js';
+export { imageGridSpec } from './render/image-grid-spec.js';
+export { vegaLiteToSvg } from './render/vega-svg.js';
+export { renderMarkdown, type Figure, type MarkdownOptions } from './render/markdown.js';
+export { renderHtml } from './render/html.js';
