@@ -2,10 +2,15 @@ import { SingleBar } from 'cli-progress';
 
 /** Where a command's results and progress go, honouring --json, --quiet and TTYs. */
 export class Output {
+  /** The data of the last `result` call (for commands run in-process by other commands). */
+  lastResult: unknown;
+
   constructor(
     readonly json: boolean,
     readonly quiet: boolean,
     private readonly interactive = Boolean(process.stderr.isTTY),
+    /** Keep results (lastResult) without printing them. */
+    private readonly silent = false,
   ) {}
 
   /** Human-readable lines on stdout (suppressed under --json). */
@@ -15,6 +20,8 @@ export class Output {
 
   /** The command's result: JSON under --json, else the given text rendering. */
   result(data: unknown, render: () => string): void {
+    this.lastResult = data;
+    if (this.silent) return;
     process.stdout.write(this.json ? JSON.stringify(data, null, 2) + '\n' : render() + '\n');
   }
 

@@ -1,5 +1,11 @@
 import type { Command } from '../command.js';
+import { attackCommand } from './attack.js';
 import { backendCommand } from './backend.js';
+import { evalCommand } from './eval.js';
+import { repairCommand } from './repair.js';
+import { reportCommand } from './report.js';
+import { tourCommand } from './tour.js';
+import { trainCommand } from './train.js';
 
 /** Every subcommand, in the order `liftguard --help` lists them. */
-export const commands: Command[] = [backendCommand];
+export const commands: Command[] = [tourCommand, trainCommand, attackCommand, repairCommand, evalCommand, reportCommand, backendCommand];

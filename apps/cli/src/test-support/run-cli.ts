@@ -14,7 +14,8 @@ export interface CliRun {
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
   const result = spawnSync(process.execPath, [main, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, LIFTGUARD_BACKEND: '', ...options.env },
+    // An explicit backend keeps the one-line fallback notice out of the stderr the tests read.
+    env: { ...process.env, LIFTGUARD_BACKEND: 'wasm', ...options.env },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
   });

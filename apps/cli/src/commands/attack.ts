@@ -1,0 +1,122 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { attackInternalLayers, runAttacks, type WorstCaseResult } from '@liftguard/attacks';
+import { internalLayers } from '@liftguard/losses';
+import { exampleImagesBlock, internalLayersEntry, parseReport, renderHtml, worstCaseEntry, type RobustnessReport } from '@liftguard/report';
+import { numberListOption, numberOption, requiredOption } from '../args.js';
+import { attackOptions, defaultEpsilons, resolveAttacks } from '../attack-options.js';
+import type { Command } from '../command.js';
+import { dataOptions, loadSplits } from '../data-options.js';
+import { reportEnvironment } from '../environment.js';
+import { CliError, UsageError } from '../errors.js';
+import { imageTensor } from '../images.js';
+import { checkModelFitsImages, loadModel } from '../model-options.js';
+
+export const attackCommand: Command = {
+  name: 'attack',
+  summary: 'attack a saved model (FGSM/PGD, ε list, worst case; internal layers of MLPs); writes a robustness report',
+  usage: 'liftguard attack --model DIR --out FILE.json [--attacks fgsm,pgd] [--norm linf] [--eps LIST] [--internal-rho LIST]',
+  examples: [
+    'liftguard attack --model runs/bp --out runs/bp/robustness.json',
+    'liftguard attack --model runs/arovr --out r.json --norm l2 --eps 0.5,1,2 --restarts 3 --html r.html',
+    'liftguard attack --model runs/arovr --out r.json --internal-rho 0.05,0.1,0.2,0.5',
+  ],
+  options: {
+    model: { type: 'string', placeholder: 'DIR', description: 'a model directory' },
+    out: { type: 'string', placeholder: 'FILE', description: 'where the JSON robustness report goes' },
+    html: { type: 'string', placeholder: 'FILE', description: 'also render the report as a self-contained HTML page' },
+    ...attackOptions,
+    'internal-rho': { type: 'string', placeholder: 'LIST', description: 'internal-layer attacks at these relative radii ρ (MLPs)' },
+    examples: { type: 'string', placeholder: 'N', description: 'example images in the report', default: '4' },
+    ...dataOptions,
+    split: { type: 'string', placeholder: 'NAME', description: 'test | validation', default: 'test' },
+    count: { type: 'string', placeholder: 'N', description: 'images to attack (first N of the split)', default: '1000' },
+  },
+  async run({ values, output }) {
+    const modelDir = requiredOption(values, 'model');
+    const out = requiredOption(values, 'out');
+    const { attacks, norm, goal } = resolveAttacks(values);
+    const epsilons = numberListOption(values, 'eps', 0) ?? defaultEpsilons[norm];
+    const rhos = numberListOption(values, 'internal-rho', 0);
+    const count = numberOption(values, 'count', { min: 1, integer: true })!;
+    const exampleCount = numberOption(values, 'examples', { min: 0, integer: true })!;
+    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const split = values.split === 'validation' ? 'validation' : values.split === 'test' ? 'test' : undefined;
+    if (!split) throw new UsageError(`--split must be test or validation; got '${String(values.split)}'`);
+    const model = await loadModel(modelDir);
+    const splits = await loadSplits(values);
+    const set = splits[split];
+    checkModelFitsImages(model, set.height, set.width, splits.dataset);
+    const n = Math.min(count, set.count);
+    const x = imageTensor(set, model.inputShape, n);
+    const labels = set.labels.subarray(0, n);
+    let result: WorstCaseResult | undefined;
+    try {
+      const progress = output.progress(`${attacks.map((a) => a.name).join('+')} on ${n} images`, 1);
+      result = await runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250 });
+      progress.stop();
+      const internal = rhos
+        ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })
+        : undefined;
+      const report: RobustnessReport = {
+        schema: 'liftguard-report',
+        schemaVersion: 1,
+        kind: 'robustness',
+        title: `Robustness of ${modelDir} on ${splits.dataset} ${split}`,
+        createdAt: new Date().toISOString(),
+        environment: reportEnvironment(),
+        dataset: { name: splits.dataset, split, count: n },
+        model: { id: modelDir, hash: (model as { hash?: string }).hash ?? 'see model.json' },
+        cleanAccuracy: result.cleanAccuracy,
+        attacks: [],
+        worstCase: [worstCaseEntry(result)],
+        ...(internal ? { internalLayers: internalLayersEntry(internal) } : {}),
+        ...(exampleCount > 0 && result.clipped.length > 0 ? { examples: examples(result, set.images, set.height, set.width, exampleCount, epsilons) } : {}),
+      };
+      const validated = parseReport(report);
+      await mkdir(dirname(out), { recursive: true });
+      await writeFile(out, JSON.stringify(validated, null, 2) + '\n');
+      if (typeof values.html === 'string') await writeFile(values.html, await renderHtml(validated));
+      output.result(validated, () =>
+        [
+          `${modelDir} on ${n} ${splits.dataset} ${split} images: clean accuracy ${(100 * (result!.cleanAccuracy ?? 0)).toFixed(2)}%`,
+          `worst case over ${attacks.map((a) => a.name).join(', ')} (${norm}): ` + epsilons.map((e, i) => `ε=${e}: ${(100 * result!.robustAccuracy![i]!).toFixed(2)}%`).join(', '),
+          ...(internal ? internal.layers.map((l) => `internal layer ${l.layer}: ` + internal.config.rhos.map((r, i) => `ρ=${r}: ${(100 * l.robustAccuracy[i]!).toFixed(2)}%`).join(', ')) : []),
+          `report: ${out}${typeof values.html === 'string' ? ` and ${values.html}` : ''}`,
+        ].join('\n'),
+      );
+    } finally {
+      x.dispose();
+      if (result) tf.dispose(result.clipped);
+      tf.dispose(model.trainableVariables as tf.Variable[]);
+    }
+  },
+};
+
+function internalLayersOrExplain(model: Parameters<typeof internalLayers>[0]) {
+  try {
+    return internalLayers(model);
+  } catch (error) {
+    throw new CliError(`--internal-rho: ${(error as Error).message}`);
+  }
+}
+
+/** The first examples the attack succeeded on, at the middle ε, as original | perturbation | adversarial. */
+function examples(result: WorstCaseResult, original: Float32Array, height: number, width: number, count: number, epsilons: number[]) {
+  const e = Math.floor(epsilons.length / 2);
+  const clipped = result.clipped[e]!;
+  const size = height * width;
+  const values = clipped.dataSync();
+  const chosen = result.success[e]!.flatMap((ok, i) => (ok ? [i] : [])).slice(0, count);
+  return exampleImagesBlock(
+    chosen.map((i) => ({
+      original: original.subarray(i * size, (i + 1) * size),
+      adversarial: values.subarray(i * size, (i + 1) * size),
+      label: `#${i}: ${result.cleanPredictions[i]} → ${result.adversarialPredictions[e]![i]} (ε = ${epsilons[e]})`,
+    })),
+    height,
+    width,
+    `Successful adversarial examples at ε = ${epsilons[e]}`,
+  );
+}

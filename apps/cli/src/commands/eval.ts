@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fgsm, pgd, runAttack } from '@liftguard/attacks';
+import { accuracy } from '@liftguard/models';
+import { choiceOption, numberListOption, numberOption, requiredOption } from '../args.js';
+import type { Command } from '../command.js';
+import { dataOptions, loadSplits } from '../data-options.js';
+import { checkModelFitsImages, loadModel } from '../model-options.js';
+import { imageTensor } from '../images.js';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'clean accuracy of a saved model on a split, and robust accuracy under FGSM/PGD',
+  usage: 'liftguard eval --model DIR [--split test|validation|train] [--eps LIST] [--norm linf|l2]',
+  examples: [
+    'liftguard eval --model runs/bp',
+    'liftguard eval --model runs/bp --eps 0.05,0.1,0.2 --test-size 1000 --json',
+  ],
+  options: {
+    model: { type: 'string', placeholder: 'DIR', description: 'a model directory written by liftguard train or repair' },
+    ...dataOptions,
+    split: { type: 'string', placeholder: 'NAME', description: 'test | validation | train', default: 'test' },
+    eps: { type: 'string', placeholder: 'LIST', description: 'also FGSM and PGD-40 robust accuracy at these ε' },
+    norm: { type: 'string', placeholder: 'NAME', description: 'linf | l2', default: 'linf' },
+  },
+  async run({ values, output }) {
+    const model = await loadModel(requiredOption(values, 'model'));
+    const splits = await loadSplits(values);
+    const split = choiceOption(values, 'split', ['test', 'validation', 'train'] as const)!;
+    const set = splits[split];
+    checkModelFitsImages(model, set.height, set.width, splits.dataset);
+    const epsilons = numberListOption(values, 'eps', 0);
+    const norm = choiceOption(values, 'norm', ['linf', 'l2'] as const)!;
+    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const clean = accuracy(model, set);
+    const robust: { attack: string; epsilons: number[]; robustAccuracy: number[] }[] = [];
+    if (epsilons) {
+      const x = imageTensor(set, model.inputShape);
+      try {
+        for (const attack of [fgsm({ norm }), pgd({ norm, steps: 40 })]) {
+          const progress = output.progress(`${attack.name} on ${set.count} images`, 1);
+          const result = await runAttack(model, { x, labels: set.labels }, attack, { epsilons, seed, batchSize: 500, returnAdversarials: false });
+          progress.stop();
+          robust.push({ attack: attack.name, epsilons, robustAccuracy: result.robustAccuracy! });
+        }
+      } finally {
+        x.dispose();
+      }
+    }
+    const summary = { model: values.model, dataset: splits.dataset, split, count: set.count, cleanAccuracy: clean, norm, robust };
+    output.result(summary, () =>
+      [
+        `${String(values.model)} on ${splits.dataset} ${split} (${set.count} images): clean accuracy ${(100 * clean).toFixed(2)}%`,
+        ...robust.map((r) => `${r.attack} ${norm}: ` + r.epsilons.map((e, i) => `ε=${e}: ${(100 * r.robustAccuracy[i]!).toFixed(2)}%`).join(', ')),
+      ].join('\n'),
+    );
+    tf.dispose(model.trainableVariables as tf.Variable[]);
+  },
+};

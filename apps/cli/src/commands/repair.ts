@@ -1,0 +1,188 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { DualQpSolver, HighsQpSolver, repairClassifier, type QpSolver } from '@liftguard/cutting-plane';
+import type { GlpkLpSolver as GlpkSolverClass } from '@liftguard/lp-glpk';
+import { saveClassifier } from '@liftguard/models';
+import { parseReport, type DocumentReport } from '@liftguard/report';
+import { adversarialSet } from '../adversarial-set.js';
+import { choiceOption, numberOption, requiredOption } from '../args.js';
+import type { Command } from '../command.js';
+import { dataOptions, loadSplits } from '../data-options.js';
+import { reportEnvironment } from '../environment.js';
+import { CliError, UsageError } from '../errors.js';
+import { imageTensor } from '../images.js';
+import { checkModelFitsImages, loadModel } from '../model-options.js';
+
+const solvers = ['dual', 'highs', 'glpk-l1', 'glpk-linf'] as const;
+
+async function createSolver(name: (typeof solvers)[number]): Promise<{ solver: QpSolver; objective: 'l2' | 'l1' | 'linf' }> {
+  if (name === 'dual') return { solver: new DualQpSolver(), objective: 'l2' };
+  if (name === 'highs') return { solver: await HighsQpSolver.create(), objective: 'l2' };
+  // GPL-3.0: loaded only when asked for, so nothing else depends on it.
+  const glpkPackage = '@liftguard/lp-glpk';
+  const { GlpkLpSolver } = (await import(/* @vite-ignore */ glpkPackage)) as { GlpkLpSolver: typeof GlpkSolverClass };
+  return { solver: await GlpkLpSolver.create(), objective: name === 'glpk-l1' ? 'l1' : 'linf' };
+}
+
+export const repairCommand: Command = {
+  name: 'repair',
+  summary: 'cutting-plane repair of a saved model on a few adversarial examples; writes the repaired model and a report',
+  usage: 'liftguard repair --model DIR --out DIR [--solver dual|highs|glpk-l1|glpk-linf] [--per-class 1] [--omega 0.4] [--iterations 20]',
+  examples: [
+    'liftguard repair --model runs/cnn --out runs/cnn-repaired',
+    'liftguard repair --model runs/cnn --out runs/r --per-class 5 --omega 0.2 --iterations 10 --solver highs',
+    'liftguard repair --model runs/mlp --out runs/r --parameters last:2 --solver glpk-l1',
+  ],
+  options: {
+    model: { type: 'string', placeholder: 'DIR', description: 'the model to repair' },
+    out: { type: 'string', placeholder: 'DIR', description: 'where the repaired model and repair-report.json go' },
+    solver: { type: 'string', placeholder: 'NAME', description: solvers.join(' | '), default: 'dual' },
+    'per-class': { type: 'string', placeholder: 'K', description: 'adversarial examples per class (|X_adv| = 10K)', default: '1' },
+    'adv-eps': { type: 'string', placeholder: 'X', description: 'L∞ ε of the PGD generator', default: '0.1' },
+    'adv-steps': { type: 'string', placeholder: 'N', description: 'PGD steps of the generator', default: '40' },
+    'adv-step-size': { type: 'string', placeholder: 'X', description: 'PGD step of the generator', default: '0.01' },
+    'adv-clip': { type: 'boolean', description: 'clip generated examples to [0, 1] (the authors do not)' },
+    'pool-size': { type: 'string', placeholder: 'N', description: 'training images the generator attacks', default: '2000' },
+    'clean-size': { type: 'string', placeholder: 'N', description: 'clean training images for the loss constraint', default: '1000' },
+    'selection-size': { type: 'string', placeholder: 'N', description: 'validation images for the clean error E', default: '1000' },
+    omega: { type: 'string', placeholder: 'X', description: 'ω of the selection ω·V + (1−ω)·E', default: '0.4' },
+    iterations: { type: 'string', placeholder: 'N', description: 'M, cutting-plane iterations', default: '20' },
+    margin: { type: 'string', placeholder: 'X', description: 'δ of the margin constraints', default: '0.1' },
+    parameters: { type: 'string', placeholder: 'WHICH', description: 'all | last:K (the last K variables; a dense layer is kernel + bias)', default: 'all' },
+    ...dataOptions,
+  },
+  async run({ values, output }) {
+    const modelDir = requiredOption(values, 'model');
+    const out = requiredOption(values, 'out');
+    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const solverName = choiceOption(values, 'solver', solvers)!;
+    const perClass = numberOption(values, 'per-class', { min: 1, integer: true })!;
+    const omega = numberOption(values, 'omega', { min: 0, max: 1 })!;
+    const iterations = numberOption(values, 'iterations', { min: 1, integer: true })!;
+    const margin = numberOption(values, 'margin', { min: 0 })!;
+    const poolSize = numberOption(values, 'pool-size', { min: 10, integer: true })!;
+    const cleanSize = numberOption(values, 'clean-size', { min: 1, integer: true })!;
+    const selectionSize = numberOption(values, 'selection-size', { min: 1, integer: true })!;
+    const parametersFlag = String(values.parameters);
+    const last = /^last:(\d+)$/.exec(parametersFlag);
+    if (parametersFlag !== 'all' && !last) throw new UsageError(`--parameters must be all or last:K; got '${parametersFlag}'`);
+    const model = await loadModel(modelDir);
+    const splits = await loadSplits(values);
+    checkModelFitsImages(model, splits.train.height, splits.train.width, splits.dataset);
+    const { solver, objective } = await createSolver(solverName);
+    const tensors: tf.Tensor[] = [];
+    const keep = <T extends tf.Tensor>(t: T) => (tensors.push(t), t);
+    try {
+      const pool = Math.min(poolSize, splits.train.count);
+      const poolX = keep(imageTensor(splits.train, model.inputShape, pool));
+      const generation = output.progress('generating adversarial examples (PGD)', 1);
+      const adversarial = await adversarialSet(model, poolX, splits.train.labels.subarray(0, pool), {
+        perClass,
+        epsilon: numberOption(values, 'adv-eps', { min: 0 })!,
+        steps: numberOption(values, 'adv-steps', { min: 1, integer: true })!,
+        stepSize: numberOption(values, 'adv-step-size', { min: Number.MIN_VALUE })!,
+        clip: values['adv-clip'] === true,
+        seed,
+      });
+      keep(adversarial.x);
+      generation.stop();
+      const cleanStart = pool;
+      const cleanCount = Math.min(cleanSize, splits.train.count - cleanStart);
+      const clean = { x: keep(imageTensor(splits.train, model.inputShape, cleanCount, cleanStart)), labels: splits.train.labels.subarray(cleanStart, cleanStart + cleanCount) };
+      const selectionCount = Math.min(selectionSize, splits.validation.count);
+      const validation = { x: keep(imageTensor(splits.validation, model.inputShape, selectionCount)), labels: splits.validation.labels.subarray(0, selectionCount) };
+      const progress = output.progress('cutting-plane repair', iterations);
+      const started = performance.now();
+      const result = await repairClassifier({
+        classifier: model,
+        adversarial: { x: adversarial.x, labels: adversarial.labels },
+        clean,
+        validation,
+        margin,
+        omega,
+        maxIterations: iterations,
+        solver,
+        objective,
+        ...(last ? { parameters: { lastVariables: Number(last[1]) } } : {}),
+        onIteration: (trace) => progress.update(trace.iteration + 1, `violated ${trace.violatedConstraints}, ${trace.qpStatus}`),
+      });
+      progress.stop();
+      const seconds = (performance.now() - started) / 1000;
+      await mkdir(out, { recursive: true });
+      await saveClassifier(model, out, { repairedFrom: modelDir, repair: { solver: solverName, omega, iterations, margin, perClass } });
+      const summary = {
+        model: modelDir,
+        out,
+        solver: solverName,
+        objective,
+        adversarialSet: { count: adversarial.labels.length, recipe: adversarial.recipe, violations: adversarial.violations },
+        settings: { omega, iterations, margin, parameters: parametersFlag, cleanCount, selectionCount, seed },
+        stopReason: result.stopReason,
+        original: candidateSummary(result.pool[0]!),
+        chosen: candidateSummary(result.chosen),
+        paretoFront: result.paretoFront.map(candidateSummary),
+        pool: result.pool.map(candidateSummary),
+        trace: result.trace,
+        seconds,
+      };
+      const report = repairReport(summary);
+      await writeFile(join(out, 'repair-report.json'), JSON.stringify(report, null, 2) + '\n');
+      output.result(summary, () =>
+        [
+          `repaired ${modelDir} on ${adversarial.labels.length} adversarial examples in ${seconds.toFixed(1)} s (${result.trace.length} iteration(s), ${result.stopReason}, solver ${solverName})`,
+          `violated on X_adv: ${result.pool[0]!.violatedCount} → ${result.chosen.violatedCount}; selection-set error ${(100 * result.pool[0]!.cleanError).toFixed(2)}% → ${(100 * result.chosen.cleanError).toFixed(2)}%; ‖Δw‖ = ${result.chosen.changeNorm.toPrecision(3)}`,
+          `model: ${out}; report: ${join(out, 'repair-report.json')}`,
+        ].join('\n'),
+      );
+    } catch (error) {
+      if (error instanceof UsageError || error instanceof CliError) throw error;
+      throw new CliError((error as Error).message);
+    } finally {
+      tf.dispose(tensors);
+      tf.dispose(model.trainableVariables as tf.Variable[]);
+    }
+  },
+};
+
+function candidateSummary(c: { iteration: number; violation: number; violatedCount: number; cleanError: number; changeNorm: number; cleanLoss: number | undefined }) {
+  return { iteration: c.iteration, violation: c.violation, violatedCount: c.violatedCount, cleanError: c.cleanError, cleanLoss: c.cleanLoss ?? null, changeNorm: c.changeNorm };
+}
+
+function repairReport(summary: { model: string; solver: string; pool: ReturnType<typeof candidateSummary>[]; paretoFront: ReturnType<typeof candidateSummary>[]; chosen: ReturnType<typeof candidateSummary>; trace: { iteration: number; cuts: number; qpStatus: string; changeNorm: number; violatedConstraints: number }[] }): DocumentReport {
+  const report: DocumentReport = {
+    schema: 'liftguard-report',
+    schemaVersion: 1,
+    kind: 'document',
+    title: `Cutting-plane repair of ${summary.model}`,
+    createdAt: new Date().toISOString(),
+    environment: reportEnvironment(),
+    blocks: [
+      { type: 'text', text: 'Resolved configuration and result:\n```\n' + JSON.stringify(summary, (key, value) => (key === 'pool' || key === 'trace' || key === 'paretoFront' ? undefined : value), 2) + '\n```' },
+      {
+        type: 'table',
+        title: 'Candidate pool (iteration 0 is the original model)',
+        header: ['iteration', 'violation V', 'violated', 'clean error E', '‖Δw‖'],
+        rows: summary.pool.map((c) => [c.iteration, c.violation, c.violatedCount, c.cleanError, c.changeNorm]),
+      },
+      {
+        type: 'scatter-chart',
+        title: 'Candidate pool and Pareto front (violation vs clean error)',
+        x: { label: 'violation V (mean hinge on X_adv)' },
+        y: { label: 'clean error E' },
+        series: [
+          { name: 'pool', points: summary.pool.map((c) => [c.violation, c.cleanError] as [number, number]) },
+          { name: 'Pareto front', points: summary.paretoFront.map((c) => [c.violation, c.cleanError] as [number, number]) },
+          { name: 'chosen', points: [[summary.chosen.violation, summary.chosen.cleanError]] },
+        ],
+      },
+      {
+        type: 'table',
+        title: 'Iterations',
+        header: ['iteration', 'violated constraints', 'cuts in QP', 'QP status', '‖Δw‖'],
+        rows: summary.trace.map((t) => [t.iteration, t.violatedConstraints, t.cuts, t.qpStatus, t.changeNorm]),
+      },
+    ],
+  };
+  return parseReport(report) as DocumentReport;
+}

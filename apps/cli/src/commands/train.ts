@@ -1,0 +1,147 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { accuracy, trainClassifier, type EpochRecord } from '@liftguard/models';
+import { liftedNetworkOf, lipschitzEstimates } from '@liftguard/losses';
+import { parseReport, type DocumentReport } from '@liftguard/report';
+import { choiceOption, numberOption, requiredOption } from '../args.js';
+import type { Command } from '../command.js';
+import { dataOptions, loadSplits } from '../data-options.js';
+import { reportEnvironment } from '../environment.js';
+import { CliError } from '../errors.js';
+import { lossOptions, resolveLoss } from '../loss-options.js';
+import { checkModelFitsImages, modelOptions, resolveModel } from '../model-options.js';
+import { stopOnInterrupt } from '../interrupt.js';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a model with backprop or any registered loss; writes the model and a training report',
+  usage: 'liftguard train --out DIR [--model mlp|cnn-light|cnn|DIR] [--loss NAME …] [--dataset mnist] [--epochs N]',
+  examples: [
+    'liftguard train --out runs/bp --train-size 5000 --epochs 20 --batch-size 50 --loss bp-squared',
+    'liftguard train --out runs/arovr --train-size 5000 --loss arovr --beta 0.5 --gamma 1,1,1 --rounds 5',
+    'liftguard train --out runs/cnn --model cnn-light --epochs 10 --batch-size 64 --lr-decay 0.7',
+  ],
+  options: {
+    out: { type: 'string', placeholder: 'DIR', description: 'where the model (best on validation) and training-report.json go' },
+    ...modelOptions,
+    ...dataOptions,
+    ...lossOptions,
+    epochs: { type: 'string', placeholder: 'N', description: 'epochs', default: '10' },
+    'batch-size': { type: 'string', placeholder: 'N', description: 'mini-batch size', default: '50' },
+    optimizer: { type: 'string', placeholder: 'NAME', description: 'adam | sgd', default: 'adam' },
+    lr: { type: 'string', placeholder: 'X', description: 'learning rate', default: '0.001' },
+    'lr-decay': { type: 'string', placeholder: 'X', description: 'learning-rate factor per epoch', default: '1' },
+  },
+  async run({ values, output }) {
+    const out = requiredOption(values, 'out');
+    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const epochs = numberOption(values, 'epochs', { min: 1, integer: true })!;
+    const batchSize = numberOption(values, 'batch-size', { min: 1, integer: true })!;
+    const learningRate = numberOption(values, 'lr', { min: Number.MIN_VALUE })!;
+    const learningRateDecay = numberOption(values, 'lr-decay', { min: Number.MIN_VALUE, max: 1 })!;
+    const optimizer = choiceOption(values, 'optimizer', ['adam', 'sgd'] as const)!;
+    const loss = resolveLoss(values, seed);
+    const splits = await loadSplits(values);
+    const { model, id } = await resolveModel(values, seed);
+    checkModelFitsImages(model, splits.train.height, splits.train.width, splits.dataset);
+    const isMlp = model.spec.layers.every((l) => l.type === 'dense' || l.type === 'relu' || l.type === 'flatten');
+    const lipschitz: number[][] = [];
+    const progress = output.progress(`train ${id} (${loss.name})`, epochs);
+    const interrupt = stopOnInterrupt(() => output.note('liftguard: stopping after this batch (Ctrl-C again to abort); the best checkpoint is kept'));
+    const started = performance.now();
+    let result;
+    try {
+      result = await trainClassifier(model, {
+        train: splits.train,
+        ...(splits.validation.count > 0 ? { validation: splits.validation } : {}),
+        epochs,
+        batchSize,
+        seed,
+        loss,
+        optimizer,
+        learningRate,
+        learningRateDecay,
+        checkpointDir: out,
+        signal: interrupt.signal,
+        onEvent: (event) => {
+          if (event.type === 'batch') progress.update(event.epoch + (event.batch + 1) / event.batches, `loss ${event.loss.toFixed(4)}`);
+          if (event.type === 'epoch') {
+            progress.update(event.epoch + 1, `val ${event.validationAccuracy === undefined ? '—' : (100 * event.validationAccuracy).toFixed(2) + '%'}`);
+            if (isMlp) lipschitz.push(lipschitzEstimates(liftedNetworkOf(model), { iterations: 30 }));
+          }
+        },
+      });
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    } finally {
+      progress.stop();
+      interrupt.dispose();
+      loss.dispose?.();
+    }
+    const testAccuracy = accuracy(model, splits.test);
+    const seconds = (performance.now() - started) / 1000;
+    const summary = {
+      out,
+      model: id,
+      dataset: { name: splits.dataset, source: splits.source, train: splits.train.count, validation: splits.validation.count, test: splits.test.count },
+      loss: { name: loss.name, config: loss.config },
+      training: { epochs, batchSize, seed, optimizer, learningRate, learningRateDecay, stoppedEarly: interrupt.signal.aborted },
+      history: result.history,
+      bestEpoch: result.bestEpoch,
+      bestValidationAccuracy: result.bestValidationAccuracy,
+      testAccuracy,
+      lipschitz,
+      seconds,
+    };
+    const report = trainingReport(summary, result.history);
+    await writeFile(join(out, 'training-report.json'), JSON.stringify(report, null, 2) + '\n');
+    output.result(summary, () =>
+      [
+        `trained ${id} with ${loss.name} on ${splits.dataset} (${splits.train.count} images) for ${result.history.length} epoch(s) in ${seconds.toFixed(1)} s`,
+        `best validation accuracy ${result.bestValidationAccuracy === null ? '—' : (100 * result.bestValidationAccuracy).toFixed(2) + '%'} (epoch ${result.bestEpoch === null ? '—' : result.bestEpoch + 1}); test accuracy ${(100 * testAccuracy).toFixed(2)}%`,
+        `model: ${out}; report: ${join(out, 'training-report.json')}`,
+      ].join('\n'),
+    );
+    tf.dispose(model.trainableVariables as tf.Variable[]);
+  },
+};
+
+function trainingReport(summary: { model: string; loss: { name: string; config: unknown }; testAccuracy: number; lipschitz: number[][]; dataset: { name: string } }, history: EpochRecord[]): DocumentReport {
+  const report: DocumentReport = {
+    schema: 'liftguard-report',
+    schemaVersion: 1,
+    kind: 'document',
+    title: `Training ${summary.model} with ${summary.loss.name} on ${summary.dataset.name}`,
+    createdAt: new Date().toISOString(),
+    environment: reportEnvironment(),
+    blocks: [
+      { type: 'text', text: 'Resolved configuration:\n```\n' + JSON.stringify(summary, (key, value) => (key === 'history' || key === 'lipschitz' ? undefined : value), 2) + '\n```' },
+      {
+        type: 'table',
+        title: 'Epochs',
+        header: ['epoch', 'learning rate', 'train loss', 'validation accuracy', 'seconds'],
+        rows: history.map((e) => [e.epoch + 1, e.learningRate, e.trainLoss, e.validationAccuracy ?? null, e.seconds]),
+      },
+      {
+        type: 'line-chart',
+        title: 'Validation accuracy per epoch',
+        x: { label: 'epoch' },
+        y: { label: 'accuracy' },
+        series: [{ name: summary.loss.name, points: history.filter((e) => e.validationAccuracy !== undefined).map((e) => [e.epoch + 1, e.validationAccuracy!]) }],
+      },
+      ...(summary.lipschitz.length > 0
+        ? [
+            {
+              type: 'line-chart' as const,
+              title: 'Lipschitz estimate ‖W_{L−1}…W_k‖₂ per epoch',
+              x: { label: 'epoch' },
+              y: { label: '‖W_{L−1}…W_k‖₂', scale: 'log' as const },
+              series: summary.lipschitz[0]!.map((_, k) => ({ name: k === 0 ? 'input (k = 0)' : `layer ${k}`, points: summary.lipschitz.map((row, e) => [e + 1, row[k]!] as [number, number]) })),
+            },
+          ]
+        : []),
+    ],
+  };
+  return parseReport(report) as DocumentReport;
+}

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cnn, cnnLight, initializations, loadClassifier, manifestFileName, mlp, type Initialization, type SequentialClassifier } from '@liftguard/models';
+import { choiceOption, numberListOption } from './args.js';
+import type { OptionSpec, OptionValues } from './command.js';
+import { CliError, UsageError } from './errors.js';
+
+export const modelBuilders = ['mlp', 'cnn-light', 'cnn'] as const;
+
+export const modelOptions: Record<string, OptionSpec> = {
+  model: { type: 'string', placeholder: 'NAME|DIR', description: 'mlp | cnn-light | cnn, or a saved model directory', default: 'mlp' },
+  widths: { type: 'string', placeholder: 'LIST', description: 'MLP widths, input first (default 784,128,128,10)' },
+  init: { type: 'string', placeholder: 'NAME', description: `initialization: ${initializations.join(' | ')} (default: lifted for mlp, pytorch for CNNs)` },
+};
+
+/** Builds a fresh model from a builder name, or loads one from a directory. */
+export async function resolveModel(values: OptionValues, seed: number): Promise<{ model: SequentialClassifier; id: string }> {
+  const name = String(values.model ?? 'mlp');
+  if ((modelBuilders as readonly string[]).includes(name)) {
+    const initialization = choiceOption(values, 'init', initializations) as Initialization | undefined;
+    const options = { seed, ...(initialization ? { initialization } : {}) };
+    if (name === 'mlp') {
+      const widths = numberListOption(values, 'widths', 1);
+      if (widths && (widths.length < 2 || widths.some((w) => !Number.isInteger(w)))) throw new UsageError('--widths needs at least two integers');
+      return { model: mlp(widths, options), id: `mlp-${(widths ?? [784, 128, 128, 10]).join('-')}` };
+    }
+    return { model: name === 'cnn' ? cnn(options) : cnnLight(options), id: name };
+  }
+  if (values.widths !== undefined) throw new UsageError('--widths applies to --model mlp only');
+  return { model: await loadModel(name), id: name };
+}
+
+/** Loads a saved model directory with errors a user can act on. */
+export async function loadModel(dir: string): Promise<SequentialClassifier> {
+  if (!existsSync(dir)) {
+    throw new CliError(`model not found: ${dir} (give a directory written by 'liftguard train', or one of ${modelBuilders.join(', ')})`);
+  }
+  if (!existsSync(join(dir, manifestFileName))) throw new CliError(`${dir} has no ${manifestFileName}: not a LiftGuard model directory`);
+  try {
+    return await loadClassifier(dir);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+/** Refuses a model whose input does not take the dataset's images. */
+export function checkModelFitsImages(model: SequentialClassifier, height: number, width: number, dataset: string): void {
+  const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
+  if (inputSize !== height * width) {
+    throw new CliError(`the model takes inputs of shape [${model.inputShape.join(', ')}] (${inputSize} values) but ${dataset} images are ${height}×${width}`);
+  }
+}
