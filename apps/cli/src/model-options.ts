@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cnn, cnnLight, initializations, loadClassifier, manifestFileName, mlp, type Initialization, type SequentialClassifier } from '@liftguard/models';
 import { choiceOption, numberListOption } from './args.js';
@@ -49,4 +49,10 @@ export function checkModelFitsImages(model: SequentialClassifier, height: number
   if (inputSize !== height * width) {
     throw new CliError(`the model takes inputs of shape [${model.inputShape.join(', ')}] (${inputSize} values) but ${dataset} images are ${height}×${width}`);
   }
+}
+
+/** The SHA-256 of a saved model's weights, as its manifest records it. */
+export function modelHash(dir: string): string {
+  const manifest = JSON.parse(readFileSync(join(dir, manifestFileName), 'utf8')) as { weights?: { sha256?: string } };
+  return manifest.weights?.sha256 ? `sha256:${manifest.weights.sha256}` : 'unknown';
 }

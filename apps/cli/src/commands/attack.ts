@@ -11,7 +11,7 @@ import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
 import { CliError, UsageError } from '../errors.js';
 import { imageTensor } from '../images.js';
-import { checkModelFitsImages, loadModel } from '../model-options.js';
+import { checkModelFitsImages, loadModel, modelHash } from '../model-options.js';
 
 export const attackCommand: Command = {
   name: 'attack',
@@ -67,7 +67,7 @@ export const attackCommand: Command = {
         createdAt: new Date().toISOString(),
         environment: reportEnvironment(),
         dataset: { name: splits.dataset, split, count: n },
-        model: { id: modelDir, hash: (model as { hash?: string }).hash ?? 'see model.json' },
+        model: { id: modelDir, hash: modelHash(modelDir) },
         cleanAccuracy: result.cleanAccuracy,
         attacks: [],
         worstCase: [worstCaseEntry(result)],

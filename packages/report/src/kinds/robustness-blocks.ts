@@ -87,7 +87,7 @@ function internalLayerBlocks(report: RobustnessReport): Block[] {
 export function robustnessBlocks(report: RobustnessReport): Block[] {
   const gradients = [
     ...new Set(
-      report.attacks.map((a) => `${a.gradient.source}${a.gradient.declared ? '' : ' (assumed)'}`),
+      [...report.attacks, ...report.worstCase].map((a) => `${a.gradient.source}${a.gradient.declared ? '' : ' (assumed)'}`),
     ),
   ];
   return [
