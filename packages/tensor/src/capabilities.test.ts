@@ -19,6 +19,7 @@ describe('capability report', () => {
     const conv = report.kernels.find((k) => k.kernel === 'Conv2DBackpropFilter')!;
     expect(conv.forward).toBe('fallback');
     expect(report.kernels.find((k) => k.kernel === 'BatchMatMul')!.forward).toBe('native');
+    expect(report.kernels.find((k) => k.kernel === 'Conv2DBackpropInput')!.forward).toBe('native');
     expect(report.fallbacks.map((f) => f.kernelName)).toEqual(
       expect.arrayContaining(['BatchMatMul', 'Conv2DBackpropFilter', 'UnsortedSegmentSum']),
     );

@@ -39,7 +39,7 @@ async function wasmThreads(): Promise<{ enabled: boolean; count: number }> {
 export async function capabilityReport(): Promise<CapabilityReport> {
   const backend = tf.getBackend();
   const fallbacks = installedFallbacks(backend);
-  const fromFallback = new Set(fallbacks.filter((f) => !f.reason.startsWith('transpose')).map((f) => f.kernelName));
+  const fromFallback = new Set(fallbacks.filter((f) => f.kind !== 'wrapped').map((f) => f.kernelName));
   const kernels = requiredKernels.map<KernelCapability>(({ kernel, usedFor, needsGradient }) => ({
     kernel,
     usedFor,

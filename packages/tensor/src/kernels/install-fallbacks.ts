@@ -7,6 +7,8 @@ import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
 export interface InstalledFallback {
   kernelName: string;
   backendName: string;
+  /** added: the backend had none; wrapped: the backend's own kernel, called differently. */
+  kind: 'added' | 'wrapped';
   reason: string;
 }
 
@@ -28,6 +30,7 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
       installed.push({
         kernelName,
         backendName,
+        kind: 'wrapped',
         reason: 'transpose flags replaced by an explicit transpose (the native transposed path is ~10x slower)',
       });
     }
@@ -36,6 +39,7 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
     installed.push({
       kernelName: 'Conv2DBackpropFilter',
       backendName,
+      kind: 'added',
       reason: 'missing on this backend: im2col + one matMul on the backend',
     });
   }
@@ -43,6 +47,7 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
     installed.push({
       kernelName: 'UnsortedSegmentSum',
       backendName,
+      kind: 'added',
       reason: 'missing on this backend (gradient of gather): JavaScript loop',
     });
   }

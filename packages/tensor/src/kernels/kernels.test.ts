@@ -62,6 +62,51 @@ describe('Conv2DBackpropFilter on wasm', () => {
   }
 });
 
+// Direct definition of the conv2d input gradient, written independently of the dilation trick.
+function conv2dInputGradientOracle(
+  dy: Float32Array, dyShape: number[], w: Float32Array, filterShape: number[], inputShape: number[],
+  stride: [number, number], pad: [number, number],
+): Float32Array {
+  const [b, oh, ow, o] = dyShape as [number, number, number, number];
+  const [kh, kw, c] = filterShape as [number, number, number, number];
+  const [, h, wd] = inputShape as [number, number, number, number];
+  const dx = new Float32Array(b * h * wd * c);
+  for (let n = 0; n < b; n++) for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+    const iy = y * stride[0] + i - pad[0];
+    const ix = x * stride[1] + j - pad[1];
+    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+    for (let ci = 0; ci < c; ci++) for (let co = 0; co < o; co++) {
+      dx[((n * h + iy) * wd + ix) * c + ci]! += dy[((n * oh + y) * ow + x) * o + co]! * w[((i * kw + j) * c + ci) * o + co]!;
+    }
+  }
+  return dx;
+}
+
+describe('Conv2DBackpropInput on wasm (the native kernel)', () => {
+  const cases = [
+    { name: 'stride 2, explicit pad 1 (PyTorch style)', x: [3, 7, 7, 2], f: [3, 3], o: 4, stride: [2, 2], pad: [1, 1], tfPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    { name: 'stride 1, same', x: [2, 5, 6, 3], f: [3, 3], o: 2, stride: [1, 1], pad: [1, 1], tfPad: 'same' },
+    { name: 'strides [1,2], valid, 2x3 filter', x: [2, 6, 7, 1], f: [2, 3], o: 3, stride: [1, 2], pad: [0, 0], tfPad: 'valid' },
+  ] as const;
+  for (const c of cases) {
+    it(`matches the direct sum: ${c.name}`, () => {
+      const rng = new Random(`input ${c.name}`);
+      const filterShape: [number, number, number, number] = [c.f[0], c.f[1], c.x[3], c.o];
+      const wValues = rng.normalArray(filterShape.reduce((a, b) => a * b, 1));
+      assertNoLeaks(() => tf.tidy(() => {
+        const w = tf.tensor4d(wValues, filterShape);
+        const y = tf.conv2d(tf.zeros([...c.x]) as tf.Tensor4D, w, [...c.stride], c.tfPad as 'same');
+        const dyValues = rng.normalArray(y.size);
+        const dy = tf.tensor4d(dyValues, y.shape);
+        const dx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, [...c.stride], c.tfPad as 'same'), dy)))(tf.zeros([...c.x]));
+        const expected = conv2dInputGradientOracle(dyValues, y.shape, wValues, filterShape, [...c.x], [...c.stride], [...c.pad]);
+        const got = dx.dataSync();
+        for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 4);
+      }), c.name);
+    });
+  }
+});
+
 describe('transpose-free matMul on wasm', () => {
   it('gives the same products for every transpose combination, without leaking', () => {
     const rng = new Random(3);
