@@ -9,7 +9,7 @@ const root = resolve(here, '..', '..', '..');
 const [wanted, ...rest] = process.argv.slice(2).filter((a) => a !== '--');
 const suitesDir = join(here, 'suites');
 const names = readdirSync(suitesDir)
-  .filter((f) => f.endsWith('.js'))
+  .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js'))
   .map((f) => f.slice(0, -3));
 const selected = wanted && !wanted.startsWith('--') ? [wanted] : names;
 const args = wanted?.startsWith('--') ? [wanted, ...rest] : rest;
@@ -18,7 +18,15 @@ for (const name of selected) {
     console.error(`unknown suite '${name}'; suites: ${names.join(', ')}`);
     process.exit(2);
   }
-  const { suite } = (await import(pathToFileURL(join(suitesDir, `${name}.js`)).href)) as { suite: BenchSuite };
+  const { suite } = (await import(pathToFileURL(join(suitesDir, `${name}.js`)).href)) as { suite?: BenchSuite };
+  // Helper modules next to the suites export no suite: skip them unless asked for by name.
+  if (!suite) {
+    if (selected.length === 1) {
+      console.error(`'${name}' is a helper module, not a suite`);
+      process.exit(2);
+    }
+    continue;
+  }
   console.log(`# ${suite.name}: ${suite.description}`);
   await suite.run({ root, args, quick: args.includes('--quick') });
 }
