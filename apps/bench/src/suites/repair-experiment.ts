@@ -1,0 +1,218 @@
+// The paper's experiment for one pre-trained model: X_adv from the training split, one
+// cutting-plane repair per |X_adv|, selection per (M, ω), test-set evaluation of every chosen point.
+import { cpus, loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { readParameters, repairClassifier, selectCandidate, selectParameters, writeParameters, type Candidate, type IterationTrace } from '@liftguard/cutting-plane';
+import { sliceImageSet, type ImageSet } from '@liftguard/data';
+import type { Classifier } from '@liftguard/tensor';
+import { attackSourceImages, selectAdversarialSet, type AdversarialRecipe } from './repair-adversarial-set.js';
+import { accuracyOf, adaptiveAccuracy, predictClasses, TransferSet, type EvaluationSettings, type RobustAccuracy, type TestSet } from './repair-evaluation.js';
+
+export interface RepairExperimentConfig {
+  /** |X_adv| values; each is k per class × 10 classes. */
+  sizes: number[];
+  omegas: number[];
+  /** M values: one repair runs max(M) iterations; smaller M select from the prefix of its pool. */
+  iterations: number[];
+  /** Training images attacked to draw X_adv from (the first ones of the split). */
+  sourceCount: number;
+  /** Training images after the source ones for the clean-loss constraint. */
+  cleanCount: number;
+  /** Training images after those for E, the clean error used in selection. */
+  validationCount: number;
+  /** First test images evaluated (10,000 = all). */
+  testCount: number;
+  adversarial: AdversarialRecipe;
+  evaluation: EvaluationSettings;
+  /** Run fresh white-box attacks on every chosen repaired model. */
+  adaptive: boolean;
+  margin: number;
+  cleanLossTolerance: number;
+  /** Forward-pass batch size. */
+  batchSize: number;
+}
+
+/** A pool candidate without its parameters. */
+export type CandidateSummary = Omit<Candidate, 'parameters'>;
+
+export interface CandidateEvaluation {
+  candidate: number;
+  cleanAccuracy: number;
+  /** Accuracy on X_adv itself. */
+  adversarialSetAccuracy: number;
+  transfer: RobustAccuracy;
+  /** Fresh attacks on this model (for candidate 0 these are the transfer attacks themselves). */
+  adaptive: RobustAccuracy | null;
+  adaptiveSeconds: number | null;
+}
+
+export interface RepairRun {
+  size: number;
+  adversarialSet: { sourceIndices: number[]; labels: number[]; violations: number[] };
+  maxIterations: number;
+  /** Wall time of the repairClassifier call. */
+  repairSeconds: number;
+  stopReason: string;
+  parameterCount: number;
+  trace: Omit<IterationTrace, 'kkt'>[];
+  meanGradientMs: number;
+  meanSolveMs: number;
+  meanEvaluateMs: number;
+  pool: CandidateSummary[];
+  paretoFront: number[];
+  /** The chosen candidate for every (M, ω). */
+  selections: { iterations: number; omega: number; candidate: number }[];
+  evaluations: CandidateEvaluation[];
+}
+
+export interface RepairExperimentResult {
+  backend: string;
+  parameterCount: number;
+  config: RepairExperimentConfig;
+  original: { cleanAccuracy: number; robustAccuracy: RobustAccuracy; transferGenerationSeconds: number };
+  adversarialPool: { sourceCount: number; robustAccuracy: number; misclassified: number; seconds: number };
+  runs: RepairRun[];
+  machine: { cpus: number; loadAverageStart: number[]; loadAverageEnd: number[] };
+}
+
+/** Sets the classifier's parameters to `values` for the duration of `body`. */
+async function withParameters<T>(variables: tf.Variable[], values: Float32Array, original: Float32Array, body: () => Promise<T>): Promise<T> {
+  writeParameters(variables, values);
+  try {
+    return await body();
+  } finally {
+    writeParameters(variables, original);
+  }
+}
+
+const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
+/**
+ * Runs the experiment on `classifier` (left with its original parameters). `train` is the
+ * training split X_adv, the clean and the validation subsets come from; `test` the test split.
+ * `onRun` sees the partial result after every |X_adv|, so long runs can be saved as they go.
+ */
+export async function runRepairExperiment(
+  classifier: Classifier,
+  train: ImageSet,
+  test: ImageSet,
+  config: RepairExperimentConfig,
+  log: (line: string) => void = console.log,
+  onRun?: (partial: RepairExperimentResult) => void | Promise<void>,
+): Promise<RepairExperimentResult> {
+  const loadAverageStart = loadavg();
+  const numClasses = classifier.numClasses;
+  const inputShape = [...classifier.inputShape];
+  const rowSize = inputShape.reduce((a, b) => a * b, 1);
+  const toTensor = (set: ImageSet) => tf.tensor(set.images.subarray(0, set.count * rowSize), [set.count, ...inputShape], 'float32');
+  const { sourceCount, cleanCount, validationCount } = config;
+  if (sourceCount + cleanCount + validationCount > train.count) throw new Error(`source + clean + validation images exceed the ${train.count} training images`);
+  const source = sliceImageSet(train, 0, sourceCount);
+  const cleanSet = sliceImageSet(train, sourceCount, sourceCount + cleanCount);
+  const validationSet = sliceImageSet(train, sourceCount + cleanCount, sourceCount + cleanCount + validationCount);
+  const testSlice = sliceImageSet(test, 0, Math.min(config.testCount, test.count));
+  const testSet: TestSet = { x: toTensor(testSlice), labels: testSlice.labels };
+  const clean = { x: toTensor(cleanSet), labels: cleanSet.labels };
+  const validation = { x: toTensor(validationSet), labels: validationSet.labels };
+  const variables = selectParameters(classifier, 'all');
+  const original = readParameters(variables);
+  let transfer: TransferSet | undefined;
+
+  try {
+    const cleanAccuracy = accuracyOf(predictClasses(classifier, testSet.x, config.batchSize), testSet.labels);
+    log(`  original: clean accuracy ${(100 * cleanAccuracy).toFixed(2)}% on ${testSlice.count} test images; attacking ${sourceCount} training images for X_adv`);
+    const pool = await attackSourceImages(classifier, source, config.adversarial, config.batchSize);
+    const misclassified = pool.violations.filter((v) => v > 0).length;
+    log(`  X_adv pool: ${misclassified}/${sourceCount} misclassified after PGD (${pool.seconds.toFixed(0)} s); generating transfer attacks on the test images`);
+    transfer = await TransferSet.generate(classifier, testSet, config.evaluation);
+    log(`  original: FGSM ${transfer.originalAccuracy.fgsm.map((a) => (100 * a).toFixed(1)).join('/')}%, PGD ${transfer.originalAccuracy.pgd.map((a) => (100 * a).toFixed(1)).join('/')}% at ε ${config.evaluation.epsilons.join('/')} (${transfer.seconds.toFixed(0)} s)`);
+
+    const result: RepairExperimentResult = {
+      backend: tf.getBackend(),
+      parameterCount: original.length,
+      config,
+      original: { cleanAccuracy, robustAccuracy: transfer.originalAccuracy, transferGenerationSeconds: transfer.seconds },
+      adversarialPool: { sourceCount, robustAccuracy: pool.robustAccuracy, misclassified, seconds: pool.seconds },
+      runs: [],
+      machine: { cpus: cpus().length, loadAverageStart, loadAverageEnd: loadavg() },
+    };
+
+    const maxIterations = Math.max(...config.iterations);
+    for (const size of config.sizes) {
+      if (size % numClasses !== 0) throw new Error(`|X_adv| = ${size} is not a multiple of ${numClasses} classes`);
+      const adversarial = selectAdversarialSet(pool, size / numClasses, numClasses);
+      try {
+        log(`  |X_adv| = ${size}: repair with M = ${maxIterations} on ${original.length} parameters`);
+        const started = performance.now();
+        const repair = await repairClassifier({
+          classifier,
+          adversarial: { x: adversarial.x, labels: adversarial.labels },
+          clean,
+          validation,
+          margin: config.margin,
+          cleanLoss: { tolerance: config.cleanLossTolerance },
+          maxIterations,
+          batchSize: config.batchSize,
+          leave: 'original',
+          onIteration: (t) =>
+            log(`    k=${t.iteration}: ${t.violatedConstraints} violated, ${t.cuts} cuts, ${t.qpStatus}${t.soft ? ' (soft)' : ''}, ‖Δw‖ ${t.changeNorm.toFixed(3)}, grad ${t.gradientMs.toFixed(0)} ms, solve ${t.solveMs.toFixed(0)} ms, eval ${t.evaluateMs.toFixed(0)} ms`),
+        });
+        const repairSeconds = (performance.now() - started) / 1000;
+        log(`  |X_adv| = ${size}: ${repair.stopReason} after ${repair.trace.length} iterations, ${repairSeconds.toFixed(1)} s`);
+        const selections = config.iterations.flatMap((m) => {
+          const prefix = repair.pool.filter((c) => c.iteration <= m);
+          return config.omegas.map((omega) => ({ iterations: m, omega, candidate: prefix[selectCandidate(prefix, omega)]!.index }));
+        });
+        const run: RepairRun = {
+          size,
+          adversarialSet: { sourceIndices: adversarial.sourceIndices, labels: [...adversarial.labels], violations: adversarial.violations },
+          maxIterations,
+          repairSeconds,
+          stopReason: repair.stopReason,
+          parameterCount: original.length,
+          trace: repair.trace.map(({ kkt: _kkt, ...rest }) => rest),
+          meanGradientMs: mean(repair.trace.map((t) => t.gradientMs)),
+          meanSolveMs: mean(repair.trace.map((t) => t.solveMs)),
+          meanEvaluateMs: mean(repair.trace.map((t) => t.evaluateMs)),
+          pool: repair.pool.map(({ parameters: _parameters, ...rest }) => rest),
+          paretoFront: repair.paretoFront.map((c) => c.index),
+          selections,
+          evaluations: [],
+        };
+        result.runs.push(run);
+        // w̄ is always evaluated: its row is the "before" of every table.
+        const candidates = [...new Set([0, ...selections.map((s) => s.candidate)])].sort((a, b) => a - b);
+        for (const index of candidates) {
+          const candidate = repair.pool[index]!;
+          const evaluation = await withParameters(variables, candidate.parameters, original, async () => {
+            const started = performance.now();
+            const adaptive = index === 0 ? transfer!.originalAccuracy : config.adaptive ? await adaptiveAccuracy(classifier, testSet, config.evaluation) : null;
+            return {
+              candidate: index,
+              cleanAccuracy: accuracyOf(predictClasses(classifier, testSet.x, config.batchSize), testSet.labels),
+              adversarialSetAccuracy: accuracyOf(predictClasses(classifier, adversarial.x, config.batchSize), adversarial.labels),
+              transfer: transfer!.evaluate(classifier, testSet.labels, config.batchSize),
+              adaptive,
+              adaptiveSeconds: index === 0 || !config.adaptive ? null : (performance.now() - started) / 1000,
+            };
+          });
+          run.evaluations.push(evaluation);
+          const pct = (values: number[]) => values.map((a) => (100 * a).toFixed(1)).join('/');
+          log(
+            `    candidate ${index} (iteration ${candidate.iteration}): clean ${(100 * evaluation.cleanAccuracy).toFixed(2)}%, transfer FGSM ${pct(evaluation.transfer.fgsm)} PGD ${pct(evaluation.transfer.pgd)}` +
+              (evaluation.adaptive && index !== 0 ? `, adaptive FGSM ${pct(evaluation.adaptive.fgsm)} PGD ${pct(evaluation.adaptive.pgd)} (${evaluation.adaptiveSeconds!.toFixed(0)} s)` : ''),
+          );
+        }
+        result.machine.loadAverageEnd = loadavg();
+        await onRun?.(result);
+      } finally {
+        adversarial.x.dispose();
+      }
+    }
+    return result;
+  } finally {
+    writeParameters(variables, original);
+    transfer?.dispose();
+    tf.dispose([testSet.x, clean.x, validation.x]);
+  }
+}

@@ -1,0 +1,69 @@
+// Command-line flags of the repair suite → the experiment's settings.
+import type { AttackLossName } from '@liftguard/attacks';
+import { authorsRecipe } from './repair-adversarial-set.js';
+import type { RepairExperimentConfig } from './repair-experiment.js';
+import { repairModelNames, type RepairModelName } from './repair-models.js';
+
+export interface RepairSuiteOptions {
+  models: RepairModelName[];
+  /** Pre-training epochs (the recipe's 10 unless lowered for time). */
+  epochs: number;
+  experiment: RepairExperimentConfig;
+  /** Where the pre-trained models are cached. */
+  modelDir: string | undefined;
+  /** Re-render docs/results/repair.md and the figures from the JSON only. */
+  renderOnly: boolean;
+}
+
+function flag(args: string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+function numbers(args: string[], name: string, fallback: number[]): number[] {
+  const raw = flag(args, name);
+  if (raw === undefined) return fallback;
+  const values = raw.split(',').map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new Error(`--${name} must be a comma-separated list of numbers, got '${raw}'`);
+  return values;
+}
+
+function integer(args: string[], name: string, fallback: number): number {
+  const value = Number(flag(args, name) ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+function attackLoss(args: string[]): AttackLossName {
+  const loss = flag(args, 'attack-loss') ?? 'cross-entropy';
+  if (loss !== 'cross-entropy' && loss !== 'margin') throw new Error(`--attack-loss must be cross-entropy or margin, got '${loss}'`);
+  return loss;
+}
+
+/** Full grid by default (CUTTING_PLANE.md §4); `--quick` shrinks every size for a smoke run. */
+export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteOptions {
+  const models = (flag(args, 'models') ?? (quick ? 'cnn-light' : repairModelNames.join(','))).split(',') as RepairModelName[];
+  const unknown = models.filter((m) => !repairModelNames.includes(m));
+  if (unknown.length > 0) throw new Error(`unknown model(s) ${unknown.join(', ')}; models: ${repairModelNames.join(', ')}`);
+  const clip = args.includes('--clip');
+  return {
+    models,
+    epochs: integer(args, 'epochs', quick ? 1 : 10),
+    modelDir: flag(args, 'model-dir'),
+    renderOnly: args.includes('--render'),
+    experiment: {
+      sizes: numbers(args, 'sizes', quick ? [10] : [10, 50, 100]),
+      omegas: numbers(args, 'omegas', quick ? [0, 0.4] : [0, 0.2, 0.4, 0.6]),
+      iterations: numbers(args, 'iterations', quick ? [5] : [5, 10, 20]),
+      sourceCount: integer(args, 'source-count', quick ? 1_000 : 5_000),
+      cleanCount: integer(args, 'clean-count', quick ? 500 : 1_000),
+      validationCount: integer(args, 'validation-count', quick ? 500 : 1_000),
+      testCount: integer(args, 'test-count', quick ? 500 : 10_000),
+      adversarial: { ...authorsRecipe, clip },
+      evaluation: { epsilons: numbers(args, 'epsilons', [0.05, 0.1, 0.2]), bounds: clip ? [0, 1] : null, seed: 11, batchSize: 500, pgdSteps: integer(args, 'pgd-steps', 40), loss: attackLoss(args) },
+      adaptive: !args.includes('--no-adaptive'),
+      margin: 0.1,
+      cleanLossTolerance: 0.05,
+      batchSize: 500,
+    },
+  };
+}

@@ -1,0 +1,273 @@
+// docs/results/repair.{json,md} and the Pareto figures: entries merge across runs by id.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as ReportPackage from '@liftguard/report';
+import { markdownTable, writeResults, type MachineInfo } from '../results.js';
+import type { CandidateEvaluation, RepairExperimentResult, RepairRun } from './repair-experiment.js';
+import type { PretrainRecipe } from './repair-models.js';
+
+type ReportModule = typeof ReportPackage;
+
+/** One model's experiment with the facts needed to compare it with other runs. */
+export interface RepairEntry {
+  id: string;
+  quick: boolean;
+  recipe: PretrainRecipe;
+  /** Seconds of pre-training in this run (null: loaded from the cache). */
+  pretrainSeconds: number | null;
+  result: RepairExperimentResult;
+  machine: MachineInfo;
+  finishedAt: string;
+}
+
+export interface RepairResultsFile {
+  entries: RepairEntry[];
+  /** 'svg' when @liftguard/report rendered the Pareto figures, else why not. */
+  figures: string;
+}
+
+/** Everything that changes the numbers: model, pre-training, data sizes, clipping, quick. */
+export function entryId(recipe: PretrainRecipe, result: RepairExperimentResult, quick: boolean): string {
+  const c = result.config;
+  return [
+    recipe.model,
+    `e${recipe.epochs}`,
+    `n${recipe.trainImages}`,
+    `src${c.sourceCount}`,
+    `test${c.testCount}`,
+    `M${Math.max(...c.iterations)}`,
+    c.adversarial.clip ? 'clip' : 'noclip',
+    c.adaptive ? 'adaptive' : 'transfer-only',
+    // Entries from before the loss option are cross-entropy runs.
+    ...((c.evaluation.loss ?? 'cross-entropy') === 'margin' ? ['margin-attacks'] : []),
+    ...(quick ? ['quick'] : []),
+  ].join('-');
+}
+
+export function readResultsFile(path: string): RepairResultsFile {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RepairResultsFile) : { entries: [], figures: 'none yet' };
+}
+
+/** Adds (or replaces by id, merging runs of other |X_adv|) an entry. */
+export function mergeEntry(file: RepairResultsFile, entry: RepairEntry): RepairResultsFile {
+  const previous = file.entries.find((e) => e.id === entry.id);
+  const sizes = new Set(entry.result.runs.map((r) => r.size));
+  const runs = [...(previous?.result.runs.filter((r) => !sizes.has(r.size)) ?? []), ...entry.result.runs].sort((a, b) => a.size - b.size);
+  const merged = { ...entry, result: { ...entry.result, runs } };
+  return { ...file, entries: [...file.entries.filter((e) => e.id !== entry.id), merged] };
+}
+
+const pct = (v: number | undefined) => (v === undefined ? '—' : `${(100 * v).toFixed(1)}%`);
+const seq = (values: number[] | undefined) => (values === undefined ? '—' : values.map((v) => (100 * v).toFixed(1)).join(' / '));
+
+function evaluationOf(run: RepairRun, candidate: number): CandidateEvaluation | undefined {
+  return run.evaluations.find((e) => e.candidate === candidate);
+}
+
+export function figureName(entry: RepairEntry, run: RepairRun): string {
+  return `repair.${entry.id}-x${run.size}-pareto.svg`;
+}
+
+/** Scatter of (V, E) over the pool, the Pareto front and w̄, through @liftguard/report. */
+export async function writeParetoFigures(root: string, file: RepairResultsFile): Promise<string> {
+  let report: ReportModule;
+  try {
+    report = await import('@liftguard/report');
+  } catch (error) {
+    return `not rendered: @liftguard/report could not be imported (${(error as Error).message}); the pools are in repair.json`;
+  }
+  for (const entry of file.entries) {
+    for (const run of entry.result.runs) {
+      const point = (i: number): [number, number] => [run.pool[i]!.violation, run.pool[i]!.cleanError];
+      const chosen = [...new Set(run.selections.map((s) => s.candidate))];
+      const spec = report.chartSpec({
+        type: 'scatter-chart',
+        title: `${entry.recipe.model}, |X_adv| = ${run.size}: candidate pool (M = ${run.maxIterations})`,
+        x: { label: 'V: mean hinge violation on X_adv' },
+        y: { label: 'E: clean error (validation subset)' },
+        series: [
+          { name: 'candidates', points: run.pool.map((c) => point(c.index)) },
+          { name: 'Pareto front', points: run.paretoFront.map(point) },
+          { name: 'chosen for some (M, ω)', points: chosen.map(point) },
+          { name: 'original w̄', points: [point(0)] },
+        ],
+      });
+      writeFileSync(join(root, 'docs', 'results', figureName(entry, run)), await report.vegaLiteToSvg(spec));
+    }
+  }
+  return 'svg';
+}
+
+function entryTables(entry: RepairEntry): string[] {
+  const { result, recipe } = entry;
+  const c = result.config;
+  const eps = c.evaluation.epsilons.join(' / ');
+  const lines: string[] = [
+    `## ${entry.id}`,
+    '',
+    `${recipe.model} (${result.parameterCount.toLocaleString('en-US')} parameters), pre-trained ${recipe.epochs} epoch(s) on ${recipe.trainImages.toLocaleString('en-US')} MNIST images` +
+      ` (Adam ${recipe.learningRate} ×${recipe.learningRateDecay}/epoch, batch ${recipe.batchSize}, cross-entropy)${recipe.epochs < 10 ? ` — **fewer than the recipe's 10 epochs, for time**` : ''}.`,
+    `Backend ${result.backend}; ${result.machine.cpus} cores, load average ${result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at start, ${result.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end (shared machine: times are noisy). Finished ${entry.finishedAt.slice(0, 16).replace('T', ' ')} UTC.`,
+    `X_adv: L∞ PGD ε ${c.adversarial.epsilon}, ${c.adversarial.steps} steps × ${c.adversarial.stepSize}, random start, predicted labels, cross-entropy on logits, ${c.adversarial.clip ? '**[0, 1] clipping**' : 'no [0, 1] clipping'};` +
+      ` ${result.adversarialPool.misclassified} of the first ${c.sourceCount.toLocaleString('en-US')} training images misclassified after the attack (${result.adversarialPool.seconds.toFixed(0)} s); top |X_adv|/10 by violation per true class.`,
+    `Repair: all parameters, δ = ${c.margin}, clean-loss constraint ε_L = ${c.cleanLossTolerance} on ${c.cleanCount} training images, E on ${c.validationCount} other training images, dual active-set QP.` +
+      ` Evaluation on the first **${c.testCount.toLocaleString('en-US')}** test images, L∞ ε = ${eps}, FGSM and PGD-${c.evaluation.pgdSteps} (step 2.5ε/${c.evaluation.pgdSteps}, random start, true labels, ${c.evaluation.loss ?? 'cross-entropy'} loss), ${c.evaluation.bounds === null ? 'no clipping' : '[0, 1] clipping'}.`,
+    `Smaller M select from the first M iterations of the M = ${Math.max(...c.iterations)} run (the method is deterministic, so this is what a run stopped at M gives).`,
+    '',
+  ];
+  lines.push(
+    markdownTable(
+      ['\\|X_adv\\|', 'wall time of repair', 'iterations', 'stop', 'cuts (last QP)', 'gradients / iter', 'solve / iter', 'evaluate / iter', 'V(w̄) → min V in pool', 'violated on X_adv (w̄ → best)'],
+      result.runs.map((r) => [
+        r.size,
+        `${r.repairSeconds.toFixed(1)} s`,
+        r.trace.length,
+        r.stopReason,
+        r.trace.at(-1)?.cuts ?? 0,
+        `${r.meanGradientMs.toFixed(0)} ms`,
+        `${r.meanSolveMs.toFixed(0)} ms`,
+        `${r.meanEvaluateMs.toFixed(0)} ms`,
+        `${r.pool[0]!.violation.toFixed(3)} → ${Math.min(...r.pool.map((p) => p.violation)).toFixed(3)}`,
+        `${r.pool[0]!.violatedCount} → ${Math.min(...r.pool.map((p) => p.violatedCount))}`,
+      ]),
+    ),
+    '',
+  );
+  const selectionRows = (kind: 'transfer' | 'adaptive') =>
+    result.runs.flatMap((r) => {
+      const before = evaluationOf(r, 0);
+      return [
+        [r.size, '—', '—', 'w̄ (before)', '0', r.pool[0]!.violation.toFixed(3), pct(r.pool[0]!.cleanError), pct(before?.adversarialSetAccuracy), pct(before?.cleanAccuracy), seq(before?.[kind]?.fgsm), seq(before?.[kind]?.pgd)],
+        ...r.selections.map((s) => {
+          const cand = r.pool[s.candidate]!;
+          const ev = evaluationOf(r, s.candidate);
+          return [r.size, s.iterations, s.omega, `${s.candidate} (k = ${cand.iteration})`, cand.changeNorm.toFixed(3), cand.violation.toFixed(3), pct(cand.cleanError), pct(ev?.adversarialSetAccuracy), pct(ev?.cleanAccuracy), seq(ev?.[kind]?.fgsm), seq(ev?.[kind]?.pgd)];
+        }),
+      ];
+    });
+  const header = (kind: string) => ['\\|X_adv\\|', 'M', 'ω', 'chosen candidate', '‖Δw‖₂', 'V', 'E (val.)', 'acc. on X_adv', 'clean test acc.', `${kind} FGSM acc. (ε ${eps})`, `${kind} PGD acc. (ε ${eps})`];
+  lines.push('### Transfer robustness (test adversarials made against w̄, evaluated on the repaired model)', '', markdownTable(header('transfer'), selectionRows('transfer')), '');
+  if (c.adaptive) {
+    lines.push('### Adaptive robustness (fresh white-box attacks on the repaired model)', '', markdownTable(header('adaptive'), selectionRows('adaptive')), '');
+  } else {
+    lines.push('Adaptive attacks were not run for this entry (`--no-adaptive`).', '');
+  }
+  for (const r of result.runs) lines.push(`![Pareto front, |X_adv| = ${r.size}](${figureName(entry, r)})`);
+  return lines;
+}
+
+/** One row per entry and |X_adv|: w̄ against the point chosen with the largest M and ω (the strongest repair the grid selects). */
+function summary(file: RepairResultsFile): string[] {
+  const change = (before: number[] | undefined, after: number[] | undefined) =>
+    before === undefined || after === undefined ? '—' : before.map((b, i) => `${(100 * b).toFixed(1)}→${(100 * after[i]!).toFixed(1)}`).join(', ');
+  const rows = [...file.entries]
+    .sort((a, b) => Number(a.quick) - Number(b.quick) || a.id.localeCompare(b.id))
+    .flatMap((entry) =>
+      entry.result.runs.map((run) => {
+        const m = Math.max(...run.selections.map((s) => s.iterations));
+        const atM = run.selections.filter((s) => s.iterations === m);
+        const pick = atM.reduce((a, b) => (b.omega > a.omega ? b : a));
+        const before = evaluationOf(run, 0);
+        const after = evaluationOf(run, pick.candidate);
+        return [
+          entry.id,
+          run.size,
+          entry.result.config.testCount,
+          `M ${m}, ω ${pick.omega} → k = ${run.pool[pick.candidate]!.iteration}`,
+          run.pool[pick.candidate]!.changeNorm.toFixed(3),
+          change(before && [before.cleanAccuracy], after && [after.cleanAccuracy]),
+          change(before?.transfer.fgsm, after?.transfer.fgsm),
+          change(before?.transfer.pgd, after?.transfer.pgd),
+          change(before?.adaptive?.fgsm, after?.adaptive?.fgsm ?? undefined),
+          change(before?.adaptive?.pgd, after?.adaptive?.pgd ?? undefined),
+        ];
+      }),
+    );
+  return [
+    '## Summary: before → after (%, ε = 0.05, 0.1, 0.2), at the largest M and ω of each entry (every (M, ω) is in the tables below)',
+    '',
+    markdownTable(['entry', '\\|X_adv\\|', 'test images', 'selection', '‖Δw‖₂', 'clean acc.', 'transfer FGSM', 'transfer PGD', 'adaptive FGSM', 'adaptive PGD'], rows),
+  ];
+}
+
+/** What the full grid asks for and no entry (quick ones excluded) covers. */
+function notRun(file: RepairResultsFile): string[] {
+  const full = file.entries.filter((e) => !e.quick);
+  const missing: string[] = [];
+  for (const model of ['cnn-light', 'cnn']) {
+    const ofModel = full.filter((e) => e.recipe.model === model);
+    if (ofModel.length === 0) {
+      missing.push(`- ${model}: nothing run.`);
+      continue;
+    }
+    const sizes = new Set(ofModel.flatMap((e) => e.result.runs.map((r) => r.size)));
+    const missingSizes = [10, 50, 100].filter((s) => !sizes.has(s));
+    if (missingSizes.length > 0) missing.push(`- ${model}: |X_adv| = ${missingSizes.join(', ')} not run.`);
+    if (!ofModel.some((e) => e.recipe.epochs >= 10)) missing.push(`- ${model}: pre-trained fewer than the recipe's 10 epochs (${[...new Set(ofModel.map((e) => e.recipe.epochs))].join(', ')}).`);
+    if (!ofModel.some((e) => e.result.config.testCount >= 10_000)) missing.push(`- ${model}: evaluated on fewer than the 10,000 test images (${[...new Set(ofModel.map((e) => e.result.config.testCount))].join(', ')}).`);
+    if (!ofModel.some((e) => e.result.config.adaptive)) missing.push(`- ${model}: no adaptive attacks.`);
+    for (const [name, wanted] of [
+      ['ω', [0, 0.2, 0.4, 0.6]],
+      ['M', [5, 10, 20]],
+    ] as const) {
+      const have = new Set(ofModel.flatMap((e) => (name === 'ω' ? e.result.config.omegas : e.result.config.iterations)));
+      const absent = wanted.filter((w) => !have.has(w));
+      if (absent.length > 0) missing.push(`- ${model}: ${name} = ${absent.join(', ')} not run.`);
+    }
+  }
+  return missing.length > 0 ? missing : ['- The whole grid has at least one non-quick entry.'];
+}
+
+/** The performance target: CNNLight, |X_adv| = 10, M = 20, repair call under a minute. */
+function performanceTarget(file: RepairResultsFile): string[] {
+  const runs = file.entries
+    .filter((e) => e.recipe.model === 'cnn-light')
+    .flatMap((e) => e.result.runs.filter((r) => r.size === 10 && r.maxIterations === 20).map((r) => ({ e, r })));
+  if (runs.length === 0) return ['Target (CNNLight, |X_adv| = 10, M = 20, repair call < 60 s on 2 cores): not measured yet.'];
+  return [
+    'Target: a CNNLight repair with |X_adv| = 10 and M = 20 finishes in under a minute on 2 cores (total wall time of the `repairClassifier` call).',
+    '',
+    markdownTable(
+      ['entry', 'wall time', 'iterations run', 'stop', 'target met', 'load average at start'],
+      runs.map(({ e, r }) => [e.id, `${r.repairSeconds.toFixed(1)} s`, r.trace.length, r.stopReason, r.repairSeconds < 60 ? 'yes' : 'no', e.result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')]),
+    ),
+  ];
+}
+
+export function repairMarkdown(file: RepairResultsFile): string {
+  return [
+    '# Cutting-plane repair on MNIST CNNs (Zhao & Kronqvist 2024, reconstructed)',
+    '',
+    'Generated by `npm run bench -- repair` (apps/bench/src/suites/repair.ts); design: CUTTING_PLANE.md §4–5.',
+    'Accuracies are percentages; "a / b / c" lists ε = 0.05 / 0.1 / 0.2 unless the entry says otherwise.',
+    'Transfer and adaptive robustness are separate tables and never mixed. V is the mean hinge violation',
+    '(margin δ) on X_adv, E the clean error on the validation subset that selection uses.',
+    'Selection minimizes ω·Ṽ + (1−ω)·Ẽ over the pool (w̄ included), so ω = 0 selects on E alone and returns w̄',
+    'whenever w̄ has the lowest validation error: those rows repeat the "before" row.',
+    `Pareto figures: ${file.figures}.`,
+    '',
+    ...summary(file),
+    '',
+    ...performanceTarget(file),
+    '',
+    '## Not run (full grid: CNNLight and CNN, |X_adv| ∈ {10, 50, 100}, ω ∈ {0, 0.2, 0.4, 0.6}, M ∈ {5, 10, 20}, 10,000 test images, 10 pre-training epochs)',
+    '',
+    ...notRun(file),
+    '',
+    ...[...file.entries].sort((a, b) => Number(a.quick) - Number(b.quick) || a.id.localeCompare(b.id)).flatMap(entryTables),
+  ].join('\n');
+}
+
+/** Merges `entry` (if given) into docs/results/repair.json, renders figures and Markdown. */
+export async function writeRepairResults(root: string, entry: RepairEntry | undefined): Promise<void> {
+  const path = join(root, 'docs', 'results', 'repair.json');
+  let file = readResultsFile(path);
+  if (entry !== undefined) file = mergeEntry(file, entry);
+  mkdirSync(join(root, 'docs', 'results'), { recursive: true });
+  const figures = await writeParetoFigures(root, file);
+  // Another run may have written while the figures rendered: merge into what is on disk now.
+  file = readResultsFile(path);
+  if (entry !== undefined) file = mergeEntry(file, entry);
+  file = { ...file, figures };
+  writeResults(root, 'results', 'repair', file, repairMarkdown(file));
+}

@@ -1,0 +1,42 @@
+// The cutting-plane repair paper experiment (CUTTING_PLANE.md §4–5) on MNIST CNNLight / CNN:
+// pre-train (cached), X_adv from the training split, repair, transfer and adaptive evaluation.
+import { join } from 'node:path';
+import { loadDataset } from '@liftguard/data';
+import { initBackend } from '@liftguard/tensor';
+import { machineInfo } from '../results.js';
+import type { BenchSuite } from '../suite.js';
+import { runRepairExperiment } from './repair-experiment.js';
+import { paperRecipe, pretrainedModel } from './repair-models.js';
+import { parseRepairOptions } from './repair-options.js';
+import { entryId, writeRepairResults } from './repair-report.js';
+
+export const suite: BenchSuite = {
+  name: 'repair',
+  description: 'cutting-plane repair of MNIST CNNLight / CNN on PGD examples: clean, transfer and adaptive FGSM/PGD accuracy, ‖Δw‖, time, Pareto fronts',
+  async run({ root, args, quick }) {
+    const options = parseRepairOptions(args, quick);
+    if (options.renderOnly) {
+      await writeRepairResults(root, undefined);
+      return;
+    }
+    const { name: backend } = await initBackend({ quiet: true });
+    // Cached under the repository's git-ignored tmp/ so every engineer's runs reuse one training.
+    const modelDir = options.modelDir ?? join(root, 'tmp', 'bench-models');
+    const data = await loadDataset('mnist');
+    console.log(`backend ${backend}; models ${options.models.join(', ')}; |X_adv| ${options.experiment.sizes.join(', ')}; ω ${options.experiment.omegas.join(', ')}; M ${options.experiment.iterations.join(', ')}; ${options.experiment.testCount} test images`);
+    for (const model of options.models) {
+      // Quick runs pre-train on 5,000 images so the smoke run stays short.
+      const recipe = paperRecipe(model, options.epochs, quick ? 5_000 : data.train.count);
+      const pretrained = await pretrainedModel(recipe, data.train, modelDir);
+      try {
+        const save = async (result: Parameters<typeof entryId>[1]) => {
+          const entry = { id: entryId(recipe, result, quick), quick, recipe, pretrainSeconds: pretrained.trainSeconds, result, machine: machineInfo(), finishedAt: new Date().toISOString() };
+          await writeRepairResults(root, entry);
+        };
+        await runRepairExperiment(pretrained.classifier, data.train, data.test, options.experiment, console.log, save);
+      } finally {
+        pretrained.classifier.dispose();
+      }
+    }
+  },
+};
