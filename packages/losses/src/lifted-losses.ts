@@ -3,13 +3,21 @@ import { Random, type Classifier } from '@liftguard/tensor';
 import { finishLossOutput } from './backprop-losses.js';
 import { gradientsOf } from './gradients.js';
 import { LossSettingsError, nonNegative, oneOf, outputWeight, positive, type GammaOption } from './hyperparameters.js';
-import { LiftedBatch, readScalar, spectralCache } from './lifted-states.js';
+import { LiftedBatch, readScalar, spectralCache, type PotentialTerm } from './lifted-states.js';
 import { describeSettings, resolveLiftedSettings, type LiftedLossOptions, type LiftedSettings } from './lifted-settings.js';
 import type { Loss, LossBatch, LossDefinition, LossOutput } from './loss.js';
 import { chooseTargets, targetRules, type TargetRule } from './target-rule.js';
 
-/** The per-batch computation of one lifted loss: value, the scalar whose θ-gradient is ∇L, diagnostics. */
-type LiftedTerms = (lifted: LiftedBatch) => { value: number; surrogate: () => tf.Scalar; diagnostics?: Record<string, number> };
+/**
+ * The per-batch computation of one lifted loss: value, diagnostics, and ∇L as Σ weight·∇θ mean U^γ(state)
+ * (`terms`); `surrogate` is the same as one scalar, for autodiff when the closed form does not apply.
+ */
+type LiftedTerms = (lifted: LiftedBatch) => {
+  value: number;
+  terms: PotentialTerm[];
+  surrogate: () => tf.Scalar;
+  diagnostics?: Record<string, number>;
+};
 
 function liftedLoss(name: string, settings: LiftedSettings, extraConfig: Record<string, unknown>, terms: LiftedTerms): Loss {
   const spectral = spectralCache();
@@ -20,8 +28,8 @@ function liftedLoss(name: string, settings: LiftedSettings, extraConfig: Record<
       const lifted = new LiftedBatch(model, batch, settings, spectral);
       try {
         const cleanLoss = readScalar(lifted.outputLoss(lifted.free, batch.oneHot));
-        const { value, surrogate, diagnostics } = terms(lifted);
-        const { grads } = gradientsOf(model, surrogate);
+        const { value, terms: potentialTerms, surrogate, diagnostics } = terms(lifted);
+        const grads = lifted.potentialGradients(model, potentialTerms) ?? gradientsOf(model, surrogate).grads;
         return finishLossOutput(name, { value, grads }, settings.maxGradientNorm ?? undefined, {
           cleanLoss,
           gap: value - cleanLoss,
@@ -52,7 +60,11 @@ export const rovr: LossDefinition<LiftedLossOptions> = {
       const nudged = lifted.solve({ state: 'nudged' });
       const value = readScalar(tf.tidy(() =>
         tf.add(lifted.outputLoss(nudged, lifted.batch.oneHot), tf.div(tf.sub(lifted.potential(nudged), lifted.potential(lifted.free)), s.beta)) as tf.Scalar));
-      return { value, surrogate: () => tf.div(tf.sub(lifted.potential(nudged), lifted.potential(lifted.free)), s.beta) };
+      return {
+        value,
+        terms: [{ state: nudged, weight: 1 / s.beta }, { state: lifted.free, weight: -1 / s.beta }],
+        surrogate: () => tf.div(tf.sub(lifted.potential(nudged), lifted.potential(lifted.free)), s.beta),
+      };
     });
   },
 };
@@ -62,7 +74,11 @@ function arovrTerms(lifted: LiftedBatch, beta: number) {
   const adversarial = lifted.solve({ state: 'adversarial' });
   const value = readScalar(tf.tidy(() =>
     tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(lifted.potential(adversarial), lifted.potential(lifted.free)), beta)) as tf.Scalar));
-  return { value, surrogate: () => tf.div(tf.sub(lifted.potential(lifted.free), lifted.potential(adversarial)), beta) as tf.Scalar };
+  return {
+    value,
+    terms: [{ state: lifted.free, weight: 1 / beta }, { state: adversarial, weight: -1 / beta }],
+    surrogate: () => tf.div(tf.sub(lifted.potential(lifted.free), lifted.potential(adversarial)), beta) as tf.Scalar,
+  };
 }
 
 function arovrDefinition(name: string, description: string, defaultGamma: GammaOption): LossDefinition<LiftedLossOptions> {
@@ -102,7 +118,8 @@ export interface TargetedOptions extends LiftedLossOptions {
 function targetedTerms(lifted: LiftedBatch, s: LiftedSettings, alpha: number, rule: TargetRule, random: Random) {
   const target = lifted.own(chooseTargets(rule, lifted.free[lifted.free.length - 1]!, lifted.batch.labels, random));
   const pulled = lifted.solve({ state: 'targeted', alpha, target });
-  const adversarial = lifted.solve({ state: 'targeted-adversarial', alpha, target });
+  // Started at z^t, a monotone solve keeps the value ≥ ℓ_y(z^t) even when truncated.
+  const adversarial = lifted.solve({ state: 'targeted-adversarial', alpha, target, initial: pulled });
   const { beta } = s;
   const targetedLoss = readScalar(lifted.outputLoss(pulled, lifted.batch.oneHot));
   const value = readScalar(tf.tidy(() => {
@@ -111,6 +128,7 @@ function targetedTerms(lifted: LiftedBatch, s: LiftedSettings, alpha: number, ru
   }));
   return {
     value,
+    terms: [{ state: pulled, weight: 1 / (alpha * beta) }, { state: adversarial, weight: -1 / (alpha * beta) }],
     surrogate: () => tf.div(tf.sub(lifted.potential(pulled), lifted.potential(adversarial)), alpha * beta) as tf.Scalar,
     diagnostics: { targetedStateLoss: targetedLoss },
   };
@@ -137,6 +155,7 @@ function targetedDefinition(name: string, description: string, variant: 'targete
         const untargeted = arovrTerms(lifted, s.beta);
         return {
           value: untargeted.value + mix * targeted.value,
+          terms: [...untargeted.terms, ...targeted.terms.map((t) => ({ ...t, weight: mix * t.weight }))],
           surrogate: () => tf.tidy(() => tf.add(untargeted.surrogate(), tf.mul(targeted.surrogate(), mix)) as tf.Scalar),
           diagnostics: { ...targeted.diagnostics, untargetedValue: untargeted.value, targetedValue: targeted.value },
         };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from '@liftguard/tensor';
-import { forwardPass, reweightedPotential, type LayerWeights, type LiftedNetwork } from '@liftguard/potentials';
+import { forwardPass, parameterGradients, reweightedPotential, type LayerWeights, type LiftedNetwork } from '@liftguard/potentials';
 import { solveActivities, SpectralEstimates, type SolveOptions, type SolveTrace } from '@liftguard/solver';
 import { flatInputs, liftedNetworkOf } from './lifted-network-of.js';
 import { gammaFor } from './hyperparameters.js';
@@ -53,6 +53,34 @@ export class LiftedBatch {
     return tf.tidy(() => tf.mean(reweightedPotential(this.network, this.x, state, this.gamma)));
   }
 
+  /**
+   * ∇θ of Σ_i weight_i · mean U^γ(state_i) with the states held constant, in closed form
+   * (per-layer parameter gradients, no autodiff tape), keyed by the model's variable names.
+   * Null when some map parameter is not one of the model's variables (use autodiff then).
+   */
+  potentialGradients(model: Classifier, terms: readonly PotentialTerm[]): Record<string, tf.Tensor> | null {
+    const variables = new Set<tf.Tensor>(model.trainableVariables);
+    const maps = this.network.layers.map((layer) => layer.map.parameters());
+    if (!maps.every((params) => Object.values(params).every((p) => variables.has(p)))) return null;
+    return tf.tidy(() => {
+      const batch = this.x.shape[0];
+      const sums = new Map<tf.Tensor, tf.Tensor>();
+      for (const { state, weight } of terms) {
+        // With Fenchel-Young potentials ∂E_k/∂a_k = 0 at the free state: its term vanishes exactly.
+        if (weight === 0 || (state === this.free && this.settings.potential === 'fenchel-young')) continue;
+        parameterGradients(this.network, this.x, state, this.gamma).forEach((grads, k) => {
+          for (const [name, g] of Object.entries(grads)) {
+            const parameter = maps[k]![name]!;
+            const scaled = tf.mul(g, weight / batch);
+            const previous = sums.get(parameter);
+            sums.set(parameter, previous ? tf.add(previous, scaled) : scaled);
+          }
+        });
+      }
+      return Object.fromEntries(model.trainableVariables.map((v) => [v.name, sums.get(v) ?? tf.zerosLike(v)]));
+    });
+  }
+
   /** Batch mean of ℓ(z_L, target) at a state. */
   outputLoss(state: readonly tf.Tensor2D[], target: tf.Tensor2D): tf.Scalar {
     return tf.tidy(() => tf.mean(this.settings.outputLoss.value(state[state.length - 1]!, target)));
@@ -81,6 +109,12 @@ export class LiftedBatch {
   dispose(): void {
     tf.dispose(this.owned);
   }
+}
+
+/** One term weight · mean U^γ(state) of a lifted loss's θ-surrogate. */
+export interface PotentialTerm {
+  state: tf.Tensor2D[];
+  weight: number;
 }
 
 /** A loss's warm-started spectral-norm cache (σ̂ of each layer carried across batches). */
