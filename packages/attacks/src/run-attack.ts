@@ -6,6 +6,7 @@ import { yieldToEventLoop } from './yield-to-event-loop.js';
 import type { GradientReport } from './gradient-source.js';
 import {
   accuracy,
+  emptyResultFields,
   prepareRun,
   type AttackInputs,
   type ResolvedRunConfig,
@@ -54,14 +55,7 @@ export async function runAttack(
     raw: [],
     clipped: [],
     success: [],
-    robustAccuracy: run.trueLabels === null ? null : [],
-    successRate: [],
-    cleanAccuracy: run.trueLabels === null ? null : accuracy(run.cleanPredictions, run.trueLabels),
-    cleanPredictions: run.cleanPredictions,
-    adversarialPredictions: [],
-    gradient: run.gradient,
-    warnings: run.warnings,
-    timings: { totalMs: 0, cleanMs: run.cleanMs, perEpsilonMs: [] },
+    ...emptyResultFields(run),
   };
   for (const [e, epsilon] of config.epsilons.entries()) {
     const epsilonStarted = performance.now();

@@ -7,6 +7,7 @@ import { AttackConfigError } from './errors.js';
 import type { GradientReport } from './gradient-source.js';
 import {
   accuracy,
+  emptyResultFields,
   prepareRun,
   type AttackInputs,
   type ResolvedRunConfig,
@@ -77,14 +78,7 @@ export async function runAttacks(
     clipped: [],
     success: [],
     brokenBy: [],
-    robustAccuracy: run.trueLabels === null ? null : [],
-    successRate: [],
-    cleanAccuracy: run.trueLabels === null ? null : accuracy(run.cleanPredictions, run.trueLabels),
-    cleanPredictions: run.cleanPredictions,
-    adversarialPredictions: [],
-    gradient: run.gradient,
-    warnings: run.warnings,
-    timings: { totalMs: 0, cleanMs: run.cleanMs, perEpsilonMs: [] },
+    ...emptyResultFields(run),
   };
 
   for (const [e, epsilon] of config.epsilons.entries()) {

@@ -166,3 +166,17 @@ export function accuracy(predictions: ArrayLike<number>, labels: ArrayLike<numbe
   for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) hits++;
   return hits / labels.length;
 }
+
+/** The result fields every ε-list runner starts with: filled per ε, echoed from the prepared run. */
+export function emptyResultFields(run: PreparedRun) {
+  return {
+    robustAccuracy: run.trueLabels === null ? null : ([] as number[]),
+    successRate: [] as number[],
+    cleanAccuracy: run.trueLabels === null ? null : accuracy(run.cleanPredictions, run.trueLabels),
+    cleanPredictions: run.cleanPredictions,
+    adversarialPredictions: [] as Int32Array[],
+    gradient: run.gradient,
+    warnings: run.warnings,
+    timings: { totalMs: 0, cleanMs: run.cleanMs, perEpsilonMs: [] as number[] },
+  };
+}
