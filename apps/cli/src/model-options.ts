@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cnn, cnnLight, initializations, loadClassifier, manifestFileName, mlp, type Initialization, type SequentialClassifier } from '@liftguard/models';
+import { cnn, cnnLight, initializations, mlp, type Initialization, type SequentialClassifier } from '@liftguard/models';
+import { loadClassifier, manifestFileName } from '@liftguard/models/node';
 import { choiceOption, numberListOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
 import { CliError, UsageError } from './errors.js';

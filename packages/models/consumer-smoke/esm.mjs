@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync, initBackend } from '@liftguard/tensor';
-import { accuracy, cnnLight, loadClassifier, mlp, saveClassifier, trainClassifier } from '@liftguard/models';
+import { accuracy, cnnLight, mlp, trainClassifier } from '@liftguard/models';
+import { loadClassifier, saveClassifier } from '@liftguard/models/node';
 
 await initBackend({ quiet: true });
 if (cnnLight().parameterCount !== 41_008) throw new Error('CNNLight parameter count');

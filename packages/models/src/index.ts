@@ -15,10 +15,10 @@ export {
   ModelFormatError,
   type ModelManifest,
 } from './model-format.js';
-export { saveClassifier, loadClassifier, manifestFileName } from './model-files.js';
+export type { CheckpointSink } from './checkpoint-sink.js';
 export { layersModelClassifier, type LayersModelLike } from './layers-model-classifier.js';
 export { parseSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors.js';
-export { importPytorchWeights, loadPytorchSafetensors, oihwToHwio, type PytorchImportOptions } from './pytorch-import.js';
+export { importPytorchWeights, oihwToHwio, type PytorchImportOptions } from './pytorch-import.js';
 export { classificationLoss, lossNames, type LossName } from './losses.js';
 export { adam, sgd, type Optimizer, type AdamOptions, type SgdOptions } from './optimizers.js';
 export { accuracy, type LabeledExamples } from './labeled-examples.js';

@@ -6,7 +6,8 @@ import { assertNoLeaks, assertNoLeaksAsync, Random } from '@liftguard/tensor';
 import { describe, expect, it } from 'vitest';
 import { cnnLightSpec } from './builders.js';
 import type { ModelSpec } from './layer-spec.js';
-import { importPytorchWeights, loadPytorchSafetensors } from './pytorch-import.js';
+import { importPytorchWeights } from './pytorch-import.js';
+import { loadPytorchSafetensors } from './pytorch-safetensors-file.js';
 import { encodeSafetensors, parseSafetensors } from './safetensors.js';
 import { maxAbsDiff, torchForward, type TorchLayer } from './test-support/reference-forward.js';
 

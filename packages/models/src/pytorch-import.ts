@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { Conv2dLayer, DenseLayer, ModelSpec } from './layer-spec.js';
 import { resolveSpec, type ResolvedLayer } from './resolve-spec.js';
-import { parseSafetensors, SafetensorsError, type NamedTensor } from './safetensors.js';
+import type { NamedTensor } from './safetensors.js';
 import { SequentialClassifier } from './sequential-classifier.js';
 
 export interface PytorchImportOptions {
@@ -58,17 +57,6 @@ export function importPytorchWeights(spec: ModelSpec, tensors: Map<string, Named
     throw new Error(`${source}: tensors not used by any layer: ${unused.join(', ')} (pass strict: false to ignore them)`);
   }
   return new SequentialClassifier(spec, values);
-}
-
-/** Reads a .safetensors file and imports it (see `importPytorchWeights`). */
-export async function loadPytorchSafetensors(path: string, spec: ModelSpec, options: PytorchImportOptions): Promise<SequentialClassifier> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new SafetensorsError(path, `cannot be read: ${(error as Error).message}`);
-  }
-  return importPytorchWeights(spec, parseSafetensors(bytes, path), { source: path, ...options });
 }
 
 /** (out, in, kh, kw) → (kh, kw, in, out). */

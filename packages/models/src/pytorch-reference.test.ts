@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync } from '@liftguard/tensor';
 import { describe, expect, it } from 'vitest';
 import { cnnLightSpec } from './builders.js';
-import { loadPytorchSafetensors } from './pytorch-import.js';
+import { loadPytorchSafetensors } from './pytorch-safetensors-file.js';
 import { maxAbsDiff } from './test-support/reference-forward.js';
 
 const python = '/usr/bin/python3';

@@ -7,6 +7,7 @@ import { assertNoLeaksAsync, Random, type Classifier } from '@liftguard/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cnnLight, mlp } from './builders.js';
 import { accuracy } from './labeled-examples.js';
+import { directoryCheckpoint } from './directory-checkpoint.js';
 import { loadClassifier } from './model-files.js';
 import { trainClassifier, type TrainingEvent } from './train-classifier.js';
 
@@ -36,7 +37,7 @@ describe('trainClassifier', () => {
         seed: 1,
         learningRate: 4e-3,
         learningRateDecay: 0.7,
-        checkpointDir: dir,
+        checkpoint: directoryCheckpoint(dir),
         onEvent: (e) => events.push(e),
       }),
     );
@@ -164,7 +165,7 @@ describe('trainClassifier with an objective and a stop signal', () => {
       epochs: 3,
       batchSize: 20,
       seed: 0,
-      checkpointDir: dir,
+      checkpoint: directoryCheckpoint(dir),
       batchEventEvery: 1,
       onEvent: (event) => {
         if (event.type === 'batch' && event.epoch === 1 && ++batchesSeen === 2) controller.abort();

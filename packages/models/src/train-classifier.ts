@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Random, type Classifier, type Seed } from '@liftguard/tensor';
 import { accuracy, checkExamples, gatherBatch, type LabeledExamples } from './labeled-examples.js';
 import { classificationLoss, lossNames, type LossName } from './losses.js';
-import { saveClassifier } from './model-files.js';
+import type { CheckpointSink } from './checkpoint-sink.js';
 import { adam, sgd, type Optimizer } from './optimizers.js';
 import { SequentialClassifier } from './sequential-classifier.js';
 
@@ -26,8 +26,8 @@ export interface TrainOptions {
   momentum?: number;
   /** Restore the weights of the best validation epoch at the end (default true when there is validation data). */
   restoreBest?: boolean;
-  /** Save the best model here whenever validation accuracy improves (needs a `SequentialClassifier`). */
-  checkpointDir?: string;
+  /** Save the best model here whenever validation accuracy improves (needs a `SequentialClassifier`); in Node, `directoryCheckpoint(dir)` from `@liftguard/models/node`. */
+  checkpoint?: CheckpointSink;
   /** Progress events, e.g. for a CLI progress bar. */
   onEvent?: (event: TrainingEvent) => void;
   /** Emit a `batch` event every this many batches (default 10). */
@@ -66,7 +66,7 @@ export type TrainingEvent =
   | { type: 'start'; epochs: number; batchesPerEpoch: number; trainCount: number }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number }
   | ({ type: 'epoch'; isBest: boolean } & EpochRecord)
-  | { type: 'checkpoint'; epoch: number; dir: string }
+  | { type: 'checkpoint'; epoch: number; location: string }
   | { type: 'end'; bestEpoch: number | null; bestValidationAccuracy: number | null; seconds: number };
 
 export interface TrainResult {
@@ -89,8 +89,8 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
   const settings = checkOptions(options);
   const rowSize = checkExamples(options.train, model, 'train');
   if (options.validation) checkExamples(options.validation, model, 'validation');
-  if (options.checkpointDir !== undefined && !(model instanceof SequentialClassifier)) {
-    throw new Error('checkpointDir needs a SequentialClassifier (the saved format stores its layer spec)');
+  if (options.checkpoint !== undefined && !(model instanceof SequentialClassifier)) {
+    throw new Error('checkpoint needs a SequentialClassifier (the saved format stores its layer spec)');
   }
   const variables = [...model.trainableVariables];
   const optimizer: Optimizer =
@@ -168,9 +168,9 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
       record.seconds = (performance.now() - epochStart) / 1000;
       history.push(record);
       emit({ type: 'epoch', isBest, ...record });
-      if (isBest && options.checkpointDir !== undefined) {
-        await saveClassifier(model as SequentialClassifier, options.checkpointDir, { epoch, validationAccuracy: record.validationAccuracy, training: describe(options) });
-        emit({ type: 'checkpoint', epoch, dir: options.checkpointDir });
+      if (isBest && options.checkpoint !== undefined) {
+        await options.checkpoint.save(model as SequentialClassifier, { epoch, validationAccuracy: record.validationAccuracy, training: describe(options) });
+        emit({ type: 'checkpoint', epoch, location: options.checkpoint.location });
       }
     }
   } finally {
@@ -201,7 +201,7 @@ function checkOptions(options: TrainOptions) {
 
 /** The resolved training settings, recorded with checkpoints. */
 function describe(options: TrainOptions): Record<string, unknown> {
-  const { train, validation, onEvent: _onEvent, signal: _signal, loss, ...rest } = options;
+  const { train, validation, onEvent: _onEvent, signal: _signal, checkpoint, loss, ...rest } = options;
   const lossEcho = typeof loss === 'object' ? { name: loss.name, config: loss.config ?? {} } : (loss ?? 'cross-entropy');
-  return { ...rest, loss: lossEcho, trainCount: train.count, validationCount: validation?.count ?? 0 };
+  return { ...rest, loss: lossEcho, ...(checkpoint ? { checkpoint: checkpoint.location } : {}), trainCount: train.count, validationCount: validation?.count ?? 0 };
 }

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageSet } from '@liftguard/data';
-import { cnn, cnnLight, loadClassifier, manifestFileName, saveClassifier, trainClassifier, type SequentialClassifier } from '@liftguard/models';
+import { cnn, cnnLight, trainClassifier, type SequentialClassifier } from '@liftguard/models';
+import { loadClassifier, manifestFileName, saveClassifier } from '@liftguard/models/node';
 
 export type RepairModelName = 'cnn-light' | 'cnn';
 export const repairModelNames: readonly RepairModelName[] = ['cnn-light', 'cnn'];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { DualQpSolver, HighsQpSolver, repairClassifier, type QpSolver } from '@liftguard/cutting-plane';
 import type { GlpkLpSolver as GlpkSolverClass } from '@liftguard/lp-glpk';
-import { saveClassifier } from '@liftguard/models';
+import { saveClassifier } from '@liftguard/models/node';
 import { parseReport, type DocumentReport } from '@liftguard/report';
 import { adversarialSet } from '../adversarial-set.js';
 import { choiceOption, numberOption, requiredOption } from '../args.js';

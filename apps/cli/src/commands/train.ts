@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { accuracy, trainClassifier, type EpochRecord } from '@liftguard/models';
+import { directoryCheckpoint } from '@liftguard/models/node';
 import { liftedNetworkOf, lipschitzEstimates } from '@liftguard/losses';
 import { parseReport, type DocumentReport } from '@liftguard/report';
 import { choiceOption, numberOption, requiredOption } from '../args.js';
@@ -62,7 +63,7 @@ export const trainCommand: Command = {
         optimizer,
         learningRate,
         learningRateDecay,
-        checkpointDir: out,
+        checkpoint: directoryCheckpoint(out),
         signal: interrupt.signal,
         onEvent: (event) => {
           if (event.type === 'batch') progress.update(event.epoch + (event.batch + 1) / event.batches, `loss ${event.loss.toFixed(4)}`);
