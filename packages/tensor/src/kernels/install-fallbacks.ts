@@ -1,5 +1,6 @@
 import { unregisterKernel } from '@tensorflow/tfjs-core';
 import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { installSubPixelInputGradient, uninstallSubPixelInputGradient } from './sub-pixel-input-gradient.js';
 import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from './transpose-free-matmul.js';
 import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
 
@@ -16,6 +17,8 @@ const installedByBackend = new Map<string, InstalledFallback[]>();
 
 /** Backends whose transposed matMul paths are slow enough to route around. */
 const slowTransposedMatMul = new Set(['wasm']);
+/** Backends whose Conv2DBackpropInput is a direct loop while their Conv2D is fast (XNNPACK). */
+const slowConvInputGradient = new Set(['wasm']);
 
 /**
  * Fills the kernel gaps of one backend through tfjs's kernel registry, before or after it
@@ -34,6 +37,14 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
         reason: 'transpose flags replaced by an explicit transpose (the native transposed path is ~10x slower)',
       });
     }
+  }
+  if (slowConvInputGradient.has(backendName) && installSubPixelInputGradient(backendName)) {
+    installed.push({
+      kernelName: 'Conv2DBackpropInput',
+      backendName,
+      kind: 'wrapped',
+      reason: 'input gradient as one forward Conv2D over stride² phases + an interleaving transpose (the native kernel is a direct loop)',
+    });
   }
   if (installConv2dBackpropFilter(backendName)) {
     installed.push({
@@ -67,6 +78,7 @@ export function installedFallbacks(backendName: string): InstalledFallback[] {
 export function uninstallFallbacks(backendName: string): void {
   const installed = installedByBackend.get(backendName) ?? [];
   uninstallTransposeFreeMatMul(backendName);
+  uninstallSubPixelInputGradient(backendName);
   for (const { kernelName } of installed) {
     if (kernelName === 'Conv2DBackpropFilter' || kernelName === 'UnsortedSegmentSum') unregisterKernel(kernelName, backendName);
   }

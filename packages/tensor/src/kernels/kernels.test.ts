@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend.js';
-import { installFallbacks, uninstallFallbacks } from './install-fallbacks.js';
+import { installedFallbacks, installFallbacks, uninstallFallbacks } from './install-fallbacks.js';
+import { subPixelPlan } from './sub-pixel-input-gradient.js';
 import { assertNoLeaks } from '../memory.js';
 import { Random } from '../random.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -62,7 +63,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
   }
 });
 
-// Direct definition of the conv2d input gradient, written independently of the dilation trick.
+// Direct definition of the conv2d input gradient, written independently of the phase decomposition.
 function conv2dInputGradientOracle(
   dy: Float32Array, dyShape: number[], w: Float32Array, filterShape: number[], inputShape: number[],
   stride: [number, number], pad: [number, number],
@@ -82,11 +83,17 @@ function conv2dInputGradientOracle(
   return dx;
 }
 
-describe('Conv2DBackpropInput on wasm (the native kernel)', () => {
+describe('Conv2DBackpropInput on wasm (sub-pixel phases through one Conv2D)', () => {
   const cases = [
-    { name: 'stride 2, explicit pad 1 (PyTorch style)', x: [3, 7, 7, 2], f: [3, 3], o: 4, stride: [2, 2], pad: [1, 1], tfPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    { name: 'stride 2, explicit pad 1 (PyTorch style), odd input cropped', x: [3, 7, 7, 2], f: [3, 3], o: 4, stride: [2, 2], pad: [1, 1], tfPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    { name: 'stride 2, explicit pad 1, input = 2 × output (CNNLight)', x: [2, 8, 8, 3], f: [3, 3], o: 5, stride: [2, 2], pad: [1, 1], tfPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    { name: 'stride 2, same (pad 0 before, 1 after)', x: [2, 8, 6, 2], f: [3, 3], o: 3, stride: [2, 2], pad: [0, 0], tfPad: 'same' },
     { name: 'stride 1, same', x: [2, 5, 6, 3], f: [3, 3], o: 2, stride: [1, 1], pad: [1, 1], tfPad: 'same' },
     { name: 'strides [1,2], valid, 2x3 filter', x: [2, 6, 7, 1], f: [2, 3], o: 3, stride: [1, 2], pad: [0, 0], tfPad: 'valid' },
+    { name: 'stride 3, valid, 2x2 filter (rows never seen get zero)', x: [1, 8, 8, 2], f: [2, 2], o: 2, stride: [3, 3], pad: [0, 0], tfPad: 'valid' },
+    { name: 'stride 2, 5x5 filter, explicit pad 2', x: [2, 9, 10, 2], f: [5, 5], o: 3, stride: [2, 2], pad: [2, 2], tfPad: [[0, 0], [2, 2], [2, 2], [0, 0]] },
+    { name: 'stride 2, 1x1 filter', x: [2, 6, 5, 3], f: [1, 1], o: 2, stride: [2, 2], pad: [0, 0], tfPad: 'valid' },
+    { name: 'padding wider than the filter (backend kernel fallback)', x: [1, 5, 5, 1], f: [3, 3], o: 2, stride: [2, 2], pad: [3, 3], tfPad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
   ] as const;
   for (const c of cases) {
     it(`matches the direct sum: ${c.name}`, () => {
@@ -99,12 +106,28 @@ describe('Conv2DBackpropInput on wasm (the native kernel)', () => {
         const dyValues = rng.normalArray(y.size);
         const dy = tf.tensor4d(dyValues, y.shape);
         const dx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, [...c.stride], c.tfPad as 'same'), dy)))(tf.zeros([...c.x]));
+        expect(dx.shape).toEqual([...c.x]);
         const expected = conv2dInputGradientOracle(dyValues, y.shape, wValues, filterShape, [...c.x], [...c.stride], [...c.pad]);
         const got = dx.dataSync();
         for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 4);
       }), c.name);
     });
   }
+
+  it('plans phases only where they apply', () => {
+    const info = (x: [number, number, number, number], pad: number, stride: number, dilation = 1) =>
+      tf.backend_util.computeConv2DInfo(x, [3, 3, x[3], 4], stride, dilation, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
+    const plan = subPixelPlan(info([1, 28, 28, 1], 1, 2))!;
+    // d ∈ [ceil((1 − 2)/2), floor((1 + 1)/2)] = [0, 1]: a 2×2 window, padded after by one row/column.
+    expect(plan).toMatchObject({ windowHeight: 2, windowWidth: 2, firstHeight: 0, phaseRows: 14, phaseColumns: 14 });
+    expect(plan.padding).toEqual([[0, 0], [0, 1], [0, 1], [0, 0]]);
+    expect(subPixelPlan(info([1, 9, 9, 1], 3, 2))).toBeNull();
+    expect(subPixelPlan(info([1, 9, 9, 1], 1, 1, 2))).toBeNull();
+  });
+
+  it('is installed on wasm and removable', () => {
+    expect(installedFallbacks('wasm').map((f) => f.kernelName)).toContain('Conv2DBackpropInput');
+  });
 });
 
 describe('transpose-free matMul on wasm', () => {
@@ -146,8 +169,17 @@ describe('UnsortedSegmentSum fallback', () => {
 
 describe('uninstalling and reinstalling fallbacks', () => {
   it('restores the backend\'s own kernels and puts ours back', () => {
+    const inputGradient = () => tf.tidy(() => {
+      const w = tf.tensor4d(new Random('w').normalArray(3 * 3 * 2 * 4), [3, 3, 2, 4]);
+      return tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]))))(
+        tf.tensor4d(new Random('x').normalArray(2 * 6 * 6 * 2), [2, 6, 6, 2])).dataSync();
+    });
+    const ours = inputGradient();
     uninstallFallbacks('wasm');
     try {
+      expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).not.toBe(undefined);
+      const native = inputGradient();
+      native.forEach((v, i) => expect(ours[i]).toBeCloseTo(v, 4));
       expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
       expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeUndefined();
       // the native transposed path still computes the right product
