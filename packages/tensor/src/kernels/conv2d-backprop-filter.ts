@@ -47,10 +47,44 @@ export function im2colTransposed(x: Float32Array, info: backend_util.Conv2DInfo)
 }
 
 /**
- * Filter gradient of conv2d as im2col + one plain matMul on the same backend:
+ * Filter gradient as one forward Conv2D (XNNPACK on wasm), the batch becoming the channels:
+ * dW[kh,kw,c,o] = Σ_{n,i,j} x[n, s·i+kh−pad, s·j+kw−pad, c] · dy[n,i,j,o] is a stride-1 conv of
+ * xᵀ [c, H, W, n] with dyᵀ [outH, outW, n, o] dilated by the stride, giving [c, kh, kw, o].
+ * Null when that conv would need negative padding (input rows no output reads).
+ */
+function dilatedConvFilterGradient(backend: KernelBackend, backendName: string, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth, inHeight, inWidth } = info;
+  const { top, left } = info.padInfo;
+  const bottom = filterHeight + strideHeight * (outHeight - 1) - inHeight - top;
+  const right = filterWidth + strideWidth * (outWidth - 1) - inWidth - left;
+  if (bottom < 0 || right < 0 || top < 0 || left < 0) return null;
+  const conv2d = getKernel('Conv2D', backendName);
+  const transpose = getKernel('Transpose', backendName);
+  if (conv2d == null || transpose == null) return null;
+  const temporaries: TensorInfo[] = [];
+  try {
+    const xT = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }) as TensorInfo;
+    temporaries.push(xT);
+    const dyT = transpose.kernelFunc({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }) as TensorInfo;
+    temporaries.push(dyT);
+    const product = conv2d.kernelFunc({
+      inputs: { x: xT, filter: dyT },
+      backend,
+      attrs: { strides: 1, pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [strideHeight, strideWidth] },
+    }) as TensorInfo;
+    temporaries.push(product);
+    return transpose.kernelFunc({ inputs: { x: product }, backend, attrs: { perm: [1, 2, 0, 3] } }) as TensorInfo;
+  } finally {
+    for (const t of temporaries) backend.disposeData(t.dataId);
+  }
+}
+
+/**
+ * Filter gradient of conv2d on a backend without the kernel: one dilated forward Conv2D when
+ * the backend has one (see `dilatedConvFilterGradient`), else im2col + one plain matMul:
  * dW[kh,kw,c,o] = Σ_{b,oh,ow} x[b, oh·s+kh−pad, ow·s+kw−pad, c] · dy[b,oh,ow,o].
  */
-export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
+export function conv2dBackpropFilterKernel(backendName: string, { preferConv = true }: { preferConv?: boolean } = {}): KernelConfig {
   return {
     kernelName: 'Conv2DBackpropFilter',
     backendName,
@@ -72,6 +106,10 @@ export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
         'channelsLast',
       );
       const kernelBackend = backend as KernelBackend;
+      if (preferConv) {
+        const viaConv = dilatedConvFilterGradient(kernelBackend, backendName, x, dy, info);
+        if (viaConv !== null) return { ...viaConv, shape: [...filterShape] };
+      }
       const matMul = getKernel('BatchMatMul', backendName);
       if (matMul == null) throw new Error(`backend '${backendName}' has no BatchMatMul kernel`);
       const taps = info.filterHeight * info.filterWidth * info.inChannels;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend.js';
 import { installedFallbacks, installFallbacks, uninstallFallbacks } from './install-fallbacks.js';
 import { subPixelPlan } from './sub-pixel-input-gradient.js';
+import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { assertNoLeaks } from '../memory.js';
 import { Random } from '../random.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -41,9 +42,11 @@ describe('Conv2DBackpropFilter on wasm', () => {
     { name: 'stride 2, explicit pad 1 (PyTorch style)', x: [3, 7, 7, 2], f: [3, 3], o: 4, stride: [2, 2], pad: [1, 1], tfPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
     { name: 'stride 1, same', x: [2, 5, 6, 3], f: [3, 3], o: 2, stride: [1, 1], pad: [1, 1], tfPad: 'same' },
     { name: 'strides [1,2], valid, 2x3 filter', x: [2, 6, 7, 1], f: [2, 3], o: 3, stride: [1, 2], pad: [0, 0], tfPad: 'valid' },
+    { name: 'stride 3, valid, last input row unread (im2col path)', x: [2, 9, 9, 2], f: [2, 2], o: 3, stride: [3, 3], pad: [0, 0], tfPad: 'valid' },
+    { name: 'CNN conv2: stride 2, pad 1, 16 → 32 channels', x: [4, 14, 14, 16], f: [3, 3], o: 32, stride: [2, 2], pad: [1, 1], tfPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
   ] as const;
   for (const c of cases) {
-    it(`matches the direct sum: ${c.name}`, () => {
+    it(`matches the direct sum, through the dilated conv and through im2col: ${c.name}`, () => {
       const rng = new Random(c.name);
       const xValues = rng.normalArray(c.x.reduce((a: number, b: number) => a * b, 1));
       assertNoLeaks(() => tf.tidy(() => {
@@ -56,8 +59,15 @@ describe('Conv2DBackpropFilter on wasm', () => {
         const dw = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, [...c.stride], c.tfPad as 'same'), dy)))(tf.zeros(filterShape));
         expect(dw.shape).toEqual(filterShape);
         const expected = conv2dFilterGradientOracle(xValues, [...c.x], dyValues, y.shape, [c.f[0], c.f[1]], [...c.stride], [...c.pad]);
-        const got = dw.dataSync();
-        for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 4);
+        const im2col = conv2dBackpropFilterKernel('wasm', { preferConv: false }).kernelFunc({
+          inputs: { x, dy },
+          backend: tf.backend(),
+          attrs: { strides: [...c.stride], pad: c.tfPad, dataFormat: 'NHWC', filterShape },
+        }) as tf.TensorInfo;
+        const viaIm2col = tf.engine().makeTensorFromTensorInfo(im2col);
+        for (const got of [dw.dataSync(), viaIm2col.dataSync()]) {
+          for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 4);
+        }
       }), c.name);
     });
   }
