@@ -4,14 +4,15 @@ import type { OptionSpec, OptionValues } from './command.js';
 import { UsageError } from './errors.js';
 
 export const lossOptions: Record<string, OptionSpec> = {
-  loss: { type: 'string', placeholder: 'NAME', description: 'bp-cross-entropy | bp-squared | rovr | arovr | arovr-gamma | arovr-alpha | arovr-alpha-beta | arovr-g-alpha-beta | simple-adversarial', default: 'bp-cross-entropy' },
+  loss: { type: 'string', placeholder: 'NAME', description: 'bp-cross-entropy | bp-squared | rovr | arovr | arovr-gamma | arovr-alpha | arovr-alpha-beta | arovr-g-alpha-beta | arovr-d | simple-adversarial', default: 'bp-cross-entropy' },
   beta: { type: 'string', placeholder: 'X', description: 'β of the lifted and simple-adversarial losses (default 0.5)' },
   gamma: { type: 'string', placeholder: 'LIST', description: 'γ per layer (one number or a comma list)' },
   alpha: { type: 'string', placeholder: 'X', description: 'α of the targeted AROVR losses (default 1)' },
   mix: { type: 'string', placeholder: 'X', description: 'λ of AROVR + λ·targeted (default 1)' },
   rounds: { type: 'string', placeholder: 'N', description: 'activity-solver rounds T (default 5)' },
   damping: { type: 'string', placeholder: 'NAME', description: 'majorize | authors | none (default majorize)' },
-  target: { type: 'string', placeholder: 'RULE', description: 'highest-wrong | random-wrong (targeted losses)' },
+  target: { type: 'string', placeholder: 'RULE', description: 'highest-wrong | random-wrong | all-wrong | temperature (targeted losses)' },
+  temperature: { type: 'string', placeholder: 'X', description: 'τ of --target=temperature (default 0.1)' },
   'max-grad-norm': { type: 'string', placeholder: 'X', description: 'clip the global gradient norm' },
 };
 
@@ -32,6 +33,7 @@ export function resolveLoss(values: OptionValues, seed: number): Loss {
   set('rounds', numberOption(values, 'rounds', { min: 1, integer: true }));
   set('damping', values.damping);
   set('target', values.target);
+  set('temperature', numberOption(values, 'temperature', { min: 0 }));
   set('maxGradientNorm', numberOption(values, 'max-grad-norm', { min: 0 }));
   if (name.includes('alpha')) options.seed = seed;
   try {

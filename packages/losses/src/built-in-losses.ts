@@ -1,6 +1,7 @@
 import { backpropCrossEntropy, backpropSquared, pgdAdversarial, simpleAdversarial } from './backprop-losses.js';
 import { arovr, arovrAlpha, arovrAlphaBeta, arovrGamma, arovrGeneralizedAlphaBeta, rovr } from './lifted-losses.js';
 import type { LossDefinition } from './loss.js';
+import { arovrDistance } from './distance-relaxed-arovr.js';
 
 /** Every loss this package ships, registered into the default registry like any other. */
 export const builtInLosses: readonly LossDefinition<never>[] = [
@@ -14,4 +15,5 @@ export const builtInLosses: readonly LossDefinition<never>[] = [
   arovrAlpha,
   arovrAlphaBeta,
   arovrGeneralizedAlphaBeta,
+  arovrDistance,
 ] as unknown as LossDefinition<never>[];

@@ -13,10 +13,12 @@ export {
   type InputPerturbation,
 } from './backprop-losses.js';
 export { rovr, arovr, arovrGamma, arovrAlpha, arovrAlphaBeta, arovrGeneralizedAlphaBeta, type TargetedOptions } from './lifted-losses.js';
+export { arovrDistance, type DistanceRelaxedOptions } from './distance-relaxed-arovr.js';
+export { envelopeNetwork } from './envelope-state.js';
 export type { LiftedLossOptions, LiftedSettings } from './lifted-settings.js';
 export { LossSettingsError, type GammaOption } from './hyperparameters.js';
 export { liftedNetworkOf, type LiftedModel, type PotentialFamily } from './lifted-network-of.js';
 export { gradientsOf, globalNorm, clipByGlobalNorm } from './gradients.js';
-export { chooseTargets, targetRules, type TargetRule } from './target-rule.js';
+export { chooseTargets, targetRules, temperatureWeights, type TargetRule } from './target-rule.js';
 export { lipschitzEstimates, empiricalJacobianNorms } from './lipschitz-monitors.js';
 export { internalLayers, type InternalLayerView } from './internal-layers.js';

@@ -169,7 +169,7 @@ describe('settings and memory', () => {
     withLoss('arovr-g-alpha-beta', {}, (loss) => {
       expect(loss.config).toEqual({
         beta: 0.5, gamma: { hidden: 0.5, output: 1 }, rounds: 5, damping: 'majorize', tolerance: null, schedule: 'top-down',
-        output: 'squared', potential: 'fenchel-young', maxGradientNorm: null, alpha: 1, target: 'highest-wrong', seed: 0, mix: 1,
+        output: 'squared', potential: 'fenchel-young', maxGradientNorm: null, alpha: 1, target: 'highest-wrong', temperature: null, seed: 0, mix: 1,
       });
     });
   });

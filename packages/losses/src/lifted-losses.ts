@@ -1,25 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random, type Classifier } from '@liftguard/tensor';
+import { forwardPass } from '@liftguard/potentials';
 import { finishLossOutput } from './backprop-losses.js';
 import { gradientsOf } from './gradients.js';
 import { LossSettingsError, nonNegative, oneOf, outputWeight, positive, type GammaOption } from './hyperparameters.js';
 import { LiftedBatch, readScalar, spectralCache, type PotentialTerm } from './lifted-states.js';
 import { describeSettings, resolveLiftedSettings, type LiftedLossOptions, type LiftedSettings } from './lifted-settings.js';
 import type { Loss, LossBatch, LossDefinition, LossOutput } from './loss.js';
-import { chooseTargets, targetRules, type TargetRule } from './target-rule.js';
+import { chooseTargets, targetPairs, targetRules, temperatureWeights, type TargetRule } from './target-rule.js';
 
 /**
  * The per-batch computation of one lifted loss: value, diagnostics, and ∇L as Σ weight·∇θ mean U^γ(state)
  * (`terms`); `surrogate` is the same as one scalar, for autodiff when the closed form does not apply.
+ * `weightObjective`, when given, is a scalar whose autodiff θ-gradient is added (parts of the value
+ * that depend on θ other than through U^γ at solved states, e.g. temperature target weights).
  */
-type LiftedTerms = (lifted: LiftedBatch) => {
+export type LiftedTerms = (lifted: LiftedBatch) => {
   value: number;
   terms: PotentialTerm[];
   surrogate: () => tf.Scalar;
+  weightObjective?: (() => tf.Scalar) | undefined;
   diagnostics?: Record<string, number>;
 };
 
-function liftedLoss(name: string, settings: LiftedSettings, extraConfig: Record<string, unknown>, terms: LiftedTerms): Loss {
+export function liftedLoss(name: string, settings: LiftedSettings, extraConfig: Record<string, unknown>, terms: LiftedTerms): Loss {
   const spectral = spectralCache();
   return {
     name,
@@ -28,8 +32,9 @@ function liftedLoss(name: string, settings: LiftedSettings, extraConfig: Record<
       const lifted = new LiftedBatch(model, batch, settings, spectral);
       try {
         const cleanLoss = readScalar(lifted.outputLoss(lifted.free, batch.oneHot));
-        const { value, terms: potentialTerms, surrogate, diagnostics } = terms(lifted);
+        const { value, terms: potentialTerms, surrogate, weightObjective, diagnostics } = terms(lifted);
         const grads = lifted.potentialGradients(model, potentialTerms) ?? gradientsOf(model, surrogate).grads;
+        if (weightObjective !== undefined) addInPlace(grads, gradientsOf(model, weightObjective).grads);
         return finishLossOutput(name, { value, grads }, settings.maxGradientNorm ?? undefined, {
           cleanLoss,
           gap: value - cleanLoss,
@@ -44,8 +49,20 @@ function liftedLoss(name: string, settings: LiftedSettings, extraConfig: Record<
   };
 }
 
+/** grads[name] += extra[name] for every name, disposing the replaced tensors and `extra`. */
+function addInPlace(grads: Record<string, tf.Tensor>, extra: Record<string, tf.Tensor>): void {
+  for (const [name, g] of Object.entries(extra)) {
+    const previous = grads[name];
+    grads[name] = previous === undefined ? g : tf.add(previous, g);
+    if (previous !== undefined) {
+      previous.dispose();
+      g.dispose();
+    }
+  }
+}
+
 /** Refuses γ_L + c⁺ − c⁻ ≤ 0 early, when γ is known before the network (LIFTED.md §3.6). */
-function checkOutputStability(loss: string, gamma: GammaOption, plus: number, minus: number, rule: string): void {
+export function checkOutputStability(loss: string, gamma: GammaOption, plus: number, minus: number, rule: string): void {
   const margin = outputWeight(gamma) + plus - minus;
   if (!(margin > 0)) throw new LossSettingsError(loss, `unstable: ${rule} (γ_L = ${outputWeight(gamma)}); the inner problem is unbounded`);
 }
@@ -70,7 +87,7 @@ export const rovr: LossDefinition<LiftedLossOptions> = {
 };
 
 /** The adversarial part: L_AROVR = ℓ_y(ẑ) − (U(ẑ) − U(z*))/β and its gradient surrogate. */
-function arovrTerms(lifted: LiftedBatch, beta: number) {
+export function arovrTerms(lifted: LiftedBatch, beta: number) {
   const adversarial = lifted.solve({ state: 'adversarial' });
   const value = readScalar(tf.tidy(() =>
     tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(lifted.potential(adversarial), lifted.potential(lifted.free)), beta)) as tf.Scalar));
@@ -106,31 +123,68 @@ export const arovrGamma = arovrDefinition(
 export interface TargetedOptions extends LiftedLossOptions {
   /** α > 0 of z^t = argmin ℓ(z_L, t) + U^γ(z)/α (default 1). */
   alpha?: number;
-  /** Which wrong class t (default 'highest-wrong' at the free state). */
+  /** Which wrong classes t, with which weights (default 'highest-wrong' at the free state). */
   target?: TargetRule;
+  /** τ > 0 of the 'temperature' rule, w_t ∝ exp(s_t/τ) (default 0.1; only with that rule). */
+  temperature?: number;
   /** λ ≥ 0 of L_AROVR + λ·L_{α,β} for the mixed losses (default 1). */
   mix?: number;
   /** Seed of the random-wrong targets (default 0). */
   seed?: number;
 }
 
-/** L_{α,β} = max_z ℓ_y(z) − [ℓ_t(z) + U/α − ℓ_t(z^t) − U(z^t)/α]/β ≥ ℓ_y(z^t). */
-function targetedTerms(lifted: LiftedBatch, s: LiftedSettings, alpha: number, rule: TargetRule, random: Random) {
-  const target = lifted.own(chooseTargets(rule, lifted.free[lifted.free.length - 1]!, lifted.batch.labels, random));
-  const pulled = lifted.solve({ state: 'targeted', alpha, target });
+/** The target rule and its temperature, as resolved for a targeted loss. */
+interface TargetSetting {
+  rule: TargetRule;
+  temperature: number | null;
+}
+
+/**
+ * Σ_t w_t L_{α,β}(t), L_{α,β}(t) = max_z ℓ_y(z) − [ℓ_t(z) + U/α − ℓ_t(z^t) − U(z^t)/α]/β ≥ ℓ_y(z^t),
+ * batch-averaged: one targeted and one targeted-adversarial solve per (example, t) with w_t > 0.
+ */
+function targetedTerms(lifted: LiftedBatch, s: LiftedSettings, alpha: number, target: TargetSetting, random: Random) {
+  const B = lifted.x.shape[0];
+  const freeLogits = lifted.free[lifted.free.length - 1]!;
+  const weights = lifted.own(chooseTargets(target.rule, freeLogits, lifted.batch.labels, random, target.temperature ?? undefined));
+  const pairs = targetPairs(weights);
+  const on = pairs.identity ? lifted : lifted.gather(pairs.rows);
+  const N = pairs.rows.length;
+  const t = on.own(tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(pairs.targets, 'int32'), freeLogits.shape[1]), 'float32') as tf.Tensor2D));
+  // ω_r = w_r·N/B, so that mean_r ω_r (·) = (1/B) Σ_r w_r (·); all ones for the single-class rules.
+  const uniform = pairs.weights.every((w) => w === 1);
+  const rows = uniform ? undefined : on.own(tf.tensor1d(Float32Array.from(pairs.weights, (w) => (w * N) / B)));
+  const pulled = on.solve({ state: 'targeted', alpha, target: t });
   // Started at z^t, a monotone solve keeps the value ≥ ℓ_y(z^t) even when truncated.
-  const adversarial = lifted.solve({ state: 'targeted-adversarial', alpha, target, initial: pulled });
+  const adversarial = on.solve({ state: 'targeted-adversarial', alpha, target: t, initial: pulled });
   const { beta } = s;
-  const targetedLoss = readScalar(lifted.outputLoss(pulled, lifted.batch.oneHot));
-  const value = readScalar(tf.tidy(() => {
-    const inner = (state: tf.Tensor2D[]) => tf.add(lifted.outputLoss(state, target), tf.div(lifted.potential(state), alpha));
-    return tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(inner(adversarial), inner(pulled)), beta)) as tf.Scalar;
+  const weightedMean = (perRow: tf.Tensor1D) => tf.div(tf.sum(rows === undefined ? perRow : tf.mul(perRow, rows)), N) as tf.Scalar;
+  // Per (example, t) row: ℓ_y(ẑ) − [F(ẑ) − F(z^t)]/β with F = ℓ_t + U/α.
+  const termRows = on.own(tf.tidy(() => {
+    const inner = (state: tf.Tensor2D[]) => tf.add(on.outputLossRows(state, t), tf.div(on.potentialRows(state), alpha));
+    return tf.sub(on.outputLossRows(adversarial, on.batch.oneHot), tf.div(tf.sub(inner(adversarial), inner(pulled)), beta)) as tf.Tensor1D;
   }));
+  const value = readScalar(tf.tidy(() => weightedMean(termRows)));
+  const targetedLoss = readScalar(tf.tidy(() => weightedMean(on.outputLossRows(pulled, on.batch.oneHot))));
+  const weightScale = 1 / (alpha * beta);
   return {
     value,
-    terms: [{ state: pulled, weight: 1 / (alpha * beta) }, { state: adversarial, weight: -1 / (alpha * beta) }],
-    surrogate: () => tf.div(tf.sub(lifted.potential(pulled), lifted.potential(adversarial)), alpha * beta) as tf.Scalar,
-    diagnostics: { targetedStateLoss: targetedLoss },
+    terms: [
+      { state: pulled, weight: weightScale, on, ...(rows === undefined ? {} : { rows }) },
+      { state: adversarial, weight: -weightScale, on, ...(rows === undefined ? {} : { rows }) },
+    ],
+    surrogate: () => tf.tidy(() => tf.mul(weightedMean(tf.sub(on.potentialRows(pulled), on.potentialRows(adversarial))), weightScale) as tf.Scalar),
+    // The temperature weights depend on θ through the free logits (the forward pass): their part of ∇.
+    weightObjective:
+      target.rule === 'temperature'
+        ? () => tf.tidy(() => {
+            const terms = tf.scatterND(tf.tensor2d(Array.from(pairs.rows, (r, i) => [r, pairs.targets[i]!]), [N, 2], 'int32'), termRows, weights.shape);
+            const logits = forwardPass(lifted.network, lifted.x);
+            const w = temperatureWeights(logits[logits.length - 1]!, lifted.batch.labels, target.temperature!);
+            return tf.div(tf.sum(tf.mul(w, terms)), B) as tf.Scalar;
+          })
+        : undefined,
+    diagnostics: { targetedStateLoss: targetedLoss, targetPairs: N / B },
   };
 }
 
@@ -139,24 +193,34 @@ function targetedDefinition(name: string, description: string, variant: 'targete
     name,
     description,
     create(options) {
-      const s = resolveLiftedSettings(name, options, ['alpha', 'target', 'mix', 'seed'], { gamma: defaultGamma });
+      const s = resolveLiftedSettings(name, options, ['alpha', 'target', 'temperature', 'mix', 'seed'], { gamma: defaultGamma });
       const alpha = positive(name, 'alpha', options.alpha ?? 1);
       const rule = oneOf(name, 'target', options.target ?? 'highest-wrong', targetRules);
+      if (rule !== 'temperature' && options.temperature !== undefined) {
+        throw new LossSettingsError(name, `temperature is only used by target 'temperature', not '${rule}'`);
+      }
+      const temperature = rule === 'temperature' ? positive(name, 'temperature', options.temperature ?? 0.1) : null;
+      if (rule === 'temperature' && s.potential !== 'fenchel-young') {
+        throw new LossSettingsError(name, "target 'temperature' needs potential 'fenchel-young' (its weights are differentiated through the forward pass)");
+      }
       const mix = nonNegative(name, 'mix', options.mix ?? 1);
       const seed = options.seed ?? 0;
       // The targeted-adversarial state scales Ψ by α: γ_L + α − αβ > 0, i.e. γ_L/α + 1 > β.
       checkOutputStability(name, s.gamma, alpha, alpha * s.beta, 'the targeted-adversarial state needs γ_L/α + 1 > β');
       if (variant === 'mixed') checkOutputStability(name, s.gamma, 0, s.beta, 'AROVR needs γ_L > β');
       const random = new Random(seed);
-      const config = { alpha, target: rule, seed, ...(variant === 'mixed' ? { mix } : {}) };
+      const target = { rule, temperature };
+      const config = { alpha, target: rule, temperature, seed, ...(variant === 'mixed' ? { mix } : {}) };
       return liftedLoss(name, s, config, (lifted) => {
-        const targeted = targetedTerms(lifted, s, alpha, rule, random);
+        const targeted = targetedTerms(lifted, s, alpha, target, random);
         if (variant === 'targeted') return targeted;
         const untargeted = arovrTerms(lifted, s.beta);
+        const weightObjective = targeted.weightObjective;
         return {
           value: untargeted.value + mix * targeted.value,
           terms: [...untargeted.terms, ...targeted.terms.map((t) => ({ ...t, weight: mix * t.weight }))],
           surrogate: () => tf.tidy(() => tf.add(untargeted.surrogate(), tf.mul(targeted.surrogate(), mix)) as tf.Scalar),
+          weightObjective: weightObjective === undefined ? undefined : () => tf.tidy(() => tf.mul(weightObjective(), mix) as tf.Scalar),
           diagnostics: { ...targeted.diagnostics, untargetedValue: untargeted.value, targetedValue: targeted.value },
         };
       });

@@ -40,11 +40,11 @@ export interface LiftedSettings {
 export const liftedOptionNames = ['beta', 'gamma', 'rounds', 'damping', 'tolerance', 'schedule', 'output', 'potential', 'maxGradientNorm'] as const;
 
 /** Validates and resolves the shared options; `extra` names the loss's own option keys. */
-export function resolveLiftedSettings(loss: string, options: LiftedLossOptions, extra: readonly string[] = [], defaults: { gamma?: GammaOption } = {}): LiftedSettings {
+export function resolveLiftedSettings(loss: string, options: LiftedLossOptions, extra: readonly string[] = [], defaults: { gamma?: GammaOption; beta?: number } = {}): LiftedSettings {
   rejectUnknownOptions(loss, options, [...liftedOptionNames, ...extra]);
   const output = oneOf(loss, 'output', options.output ?? 'squared', ['squared', 'cross-entropy'] as const);
   return {
-    beta: positive(loss, 'beta', options.beta ?? 0.5),
+    beta: positive(loss, 'beta', options.beta ?? defaults.beta ?? 0.5),
     gamma: layerWeights(loss, options.gamma ?? defaults.gamma ?? 1),
     rounds: positiveInteger(loss, 'rounds', options.rounds ?? 5),
     damping: oneOf(loss, 'damping', options.damping ?? 'majorize', ['majorize', 'authors', 'none'] as const),

@@ -13,15 +13,18 @@ export class LiftedBatch {
   readonly x: tf.Tensor2D;
   readonly free: tf.Tensor2D[];
   readonly gamma: LayerWeights;
-  readonly traces: SolveTrace[] = [];
+  readonly traces: SolveTrace[];
   private readonly owned: tf.Tensor[] = [];
+  private readonly children: LiftedBatch[] = [];
 
   constructor(
-    model: Classifier,
+    private readonly model: Classifier,
     readonly batch: LossBatch,
     readonly settings: LiftedSettings,
     private readonly spectral: SpectralEstimates,
+    traces: SolveTrace[] = [],
   ) {
+    this.traces = traces;
     this.network = liftedNetworkOf(model, settings.potential);
     this.gamma = gammaFor(settings.gamma, this.network.layers.length);
     this.x = this.own(flatInputs(this.network, batch.x));
@@ -30,9 +33,14 @@ export class LiftedBatch {
   }
 
   /** Solves a state with the loss's solver settings; the result lives until `dispose`. */
-  solve(options: SolveOptions): tf.Tensor2D[] {
+  solve(options: SolveOptions, network: LiftedNetwork = this.network): tf.Tensor2D[] {
+    return this.ownAll(this.solveTransient(options, network));
+  }
+
+  /** `solve` whose result the caller disposes (for intermediate states of an outer loop). */
+  solveTransient(options: SolveOptions, network: LiftedNetwork = this.network): tf.Tensor2D[] {
     const { settings } = this;
-    const solution = solveActivities(this.network, this.x, {
+    const solution = solveActivities(network, this.x, {
       gamma: this.gamma,
       rounds: settings.rounds,
       damping: settings.damping,
@@ -45,7 +53,32 @@ export class LiftedBatch {
       ...options,
     });
     this.traces.push(solution.trace);
-    return this.ownAll(solution.activities);
+    return solution.activities;
+  }
+
+  /**
+   * The same loss computation on rows `rows` of this batch (repeats allowed), sharing the network,
+   * the spectral cache and the solver traces; disposed with this batch.
+   */
+  gather(rows: Int32Array): LiftedBatch {
+    const indices = tf.tensor1d(rows, 'int32');
+    const x = this.own(tf.gather(this.batch.x, indices));
+    const oneHot = this.own(tf.gather(this.batch.oneHot, indices));
+    indices.dispose();
+    const labels = Int32Array.from(rows, (r) => this.batch.labels[r]!);
+    const child = new LiftedBatch(this.model, { x, oneHot, labels }, this.settings, this.spectral, this.traces);
+    this.children.push(child);
+    return child;
+  }
+
+  /** U^γ per example at a state, [B]. */
+  potentialRows(state: readonly tf.Tensor2D[]): tf.Tensor1D {
+    return reweightedPotential(this.network, this.x, state, this.gamma);
+  }
+
+  /** ℓ(z_L, target) per example at a state, [B]. */
+  outputLossRows(state: readonly tf.Tensor2D[], target: tf.Tensor2D): tf.Tensor1D {
+    return this.settings.outputLoss.value(state[state.length - 1]!, target);
   }
 
   /** Batch mean of U^γ at a state, differentiable in the parameters (the state is held fixed). */
@@ -56,19 +89,21 @@ export class LiftedBatch {
   /**
    * ∇θ of Σ_i weight_i · mean U^γ(state_i) with the states held constant, in closed form
    * (per-layer parameter gradients, no autodiff tape), keyed by the model's variable names.
-   * Null when some map parameter is not one of the model's variables (use autodiff then).
+   * A term's `on` batch (default this one) supplies its inputs and the mean's row count; its
+   * `rows` weigh the examples. Null when some map parameter is not one of the model's variables
+   * (use autodiff then).
    */
   potentialGradients(model: Classifier, terms: readonly PotentialTerm[]): Record<string, tf.Tensor> | null {
     const variables = new Set<tf.Tensor>(model.trainableVariables);
     const maps = this.network.layers.map((layer) => layer.map.parameters());
     if (!maps.every((params) => Object.values(params).every((p) => variables.has(p)))) return null;
     return tf.tidy(() => {
-      const batch = this.x.shape[0];
       const sums = new Map<tf.Tensor, tf.Tensor>();
-      for (const { state, weight } of terms) {
+      for (const { state, weight, on = this, rows } of terms) {
+        const batch = on.x.shape[0];
         // With Fenchel-Young potentials ∂E_k/∂a_k = 0 at the free state: its term vanishes exactly.
-        if (weight === 0 || (state === this.free && this.settings.potential === 'fenchel-young')) continue;
-        parameterGradients(this.network, this.x, state, this.gamma).forEach((grads, k) => {
+        if (weight === 0 || (state === on.free && this.settings.potential === 'fenchel-young')) continue;
+        parameterGradients(this.network, on.x, state, this.gamma, rows).forEach((grads, k) => {
           for (const [name, g] of Object.entries(grads)) {
             const parameter = maps[k]![name]!;
             const scaled = tf.mul(g, weight / batch);
@@ -91,7 +126,8 @@ export class LiftedBatch {
     if (this.traces.length === 0) return {};
     return {
       solverRounds: Math.max(...this.traces.map((t) => t.roundsRun)),
-      solverMonotone: this.traces.every((t) => t.monotone) ? 1 : 0,
+      // Solves traced with 'changes' only (monotone null) do not count against it.
+      solverMonotone: this.traces.every((t) => t.monotone !== false) ? 1 : 0,
       solverFinalMaxChange: Math.max(...this.traces.map((t) => Math.max(...t.rounds[t.rounds.length - 1]!.maxChange))),
     };
   }
@@ -107,14 +143,20 @@ export class LiftedBatch {
   }
 
   dispose(): void {
+    for (const child of this.children) child.dispose();
     tf.dispose(this.owned);
   }
 }
 
-/** One term weight · mean U^γ(state) of a lifted loss's θ-surrogate. */
+/**
+ * One term weight · mean_b rows_b U^γ_b(state) of a lifted loss's θ-surrogate (`rows` default 1;
+ * `on`: the batch the state was solved on, default the loss's own).
+ */
 export interface PotentialTerm {
   state: tf.Tensor2D[];
   weight: number;
+  on?: LiftedBatch;
+  rows?: tf.Tensor1D;
 }
 
 /** A loss's warm-started spectral-norm cache (σ̂ of each layer carried across batches). */

@@ -7,7 +7,7 @@ describe('loss registry', () => {
   it('has every built-in loss, registered by name', () => {
     expect(listLosses().map((l) => l.name)).toEqual([
       'bp-squared', 'bp-cross-entropy', 'simple-adversarial', 'pgd-adversarial',
-      'rovr', 'arovr', 'arovr-gamma', 'arovr-alpha', 'arovr-alpha-beta', 'arovr-g-alpha-beta',
+      'rovr', 'arovr', 'arovr-gamma', 'arovr-alpha', 'arovr-alpha-beta', 'arovr-g-alpha-beta', 'arovr-d',
     ]);
   });
 

@@ -23,5 +23,6 @@ export {
 export { layerEnergies, reweightedPotential } from './network-potential.js';
 export { activityGradients } from './activity-gradients.js';
 export { parameterGradients } from './parameter-gradients.js';
+export { augmentPotential, augmentNetwork, type ActivityQuadratic } from './augmented-potential.js';
 export { weightedDistance, weightedDistanceGradients } from './weighted-distance.js';
 export { denseMlp, disposeNetworkParameters, type DenseMlpOptions } from './dense-mlp.js';

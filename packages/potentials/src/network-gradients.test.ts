@@ -86,6 +86,33 @@ describe.each(['fenchel-young', 'least-squares'] as const)('U^γ of a %s network
     disposeNetworkParameters(network);
   });
 
+  it('weights examples in parameter gradients as tf.variableGrads of Σ_b w_b U^γ_b does', () => {
+    const network = smallNetwork(random, sizes, family);
+    const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
+    const z = interiorActivities(random, batch, sizes);
+    const rows = tf.tensor1d([0.5, 2, 0]);
+    const explicit = assertNoLeaks(() => parameterGradients(network, x, z, gamma, rows));
+    const parameters = network.layers.flatMap((layer) => Object.values(layer.map.parameters()));
+    const variables = parameters.map((p) => tf.variable(p));
+    const byParameter = new Map(parameters.map((p, i) => [p, variables[i]!]));
+    const trainable: LiftedNetwork = {
+      inputSize: network.inputSize,
+      layers: network.layers.map((layer) => {
+        const { kernel, bias } = layer.map.parameters();
+        return { ...layer, map: denseMap(byParameter.get(kernel!) as tf.Tensor2D, byParameter.get(bias!) as tf.Tensor1D) };
+      }),
+    };
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(reweightedPotential(trainable, x, z, gamma), rows)) as tf.Scalar);
+    network.layers.forEach((layer, k) => {
+      for (const [name, p] of Object.entries(layer.map.parameters())) {
+        expect(relativeError(explicit[k]![name]!.dataSync(), grads[byParameter.get(p)!.name]!.dataSync())).toBeLessThan(1e-5);
+      }
+    });
+    expect(() => parameterGradients(network, x, z, gamma, tf.ones([2]) as tf.Tensor1D)).toThrow(/exampleWeights must be \[3\]/);
+    tf.dispose([x, ...z, rows, value, ...variables, ...explicit.flatMap((g) => Object.values(g)), ...Object.values(grads)]);
+    disposeNetworkParameters(network);
+  });
+
   it('sums γ-weighted layer energies', () => {
     const network = smallNetwork(random, sizes, family);
     const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;

@@ -15,6 +15,9 @@ export const paperMethods = [
   'arovr-g-alpha-beta',
 ] as const;
 
+/** Further registered losses `--methods` accepts, outside the default grid (not run for the results). */
+export const extraMethods = ['arovr-d'] as const;
+
 /** What one run trains on and how (everything that makes two runs comparable). */
 export interface ExperimentSetting {
   dataset: DatasetName;

@@ -10,7 +10,7 @@ import type { BenchSuite } from '../suite.js';
 import { agreementCheck } from './losses-agreement.js';
 import { batchBreakdown } from './losses-breakdown.js';
 import { readBenchmark, writeBenchmark } from './losses-benchmark.js';
-import { paperMethods, paperSetting, trainMethod, type MethodRun } from './losses-experiment.js';
+import { extraMethods, paperMethods, paperSetting, trainMethod, type MethodRun } from './losses-experiment.js';
 import { mergeRuns, paperGrid, readResults, writeArovrResults } from './losses-results.js';
 import { speedComparison } from './losses-speed.js';
 
@@ -36,7 +36,8 @@ export function experimentPlan(args: string[], quick: boolean) {
   const datasets = (listOption(args, 'datasets') ?? (quick ? ['mnist'] : [...paperGrid.datasets])) as DatasetName[];
   for (const d of datasets) if (d !== 'mnist' && d !== 'fashion-mnist') throw new Error(`--datasets: unknown '${d}'\n${usage}`);
   const methods = listOption(args, 'methods') ?? [...paperMethods];
-  for (const m of methods) if (!(paperMethods as readonly string[]).includes(m)) throw new Error(`--methods: unknown '${m}'; methods: ${paperMethods.join(', ')}`);
+  const selectable: readonly string[] = [...paperMethods, ...extraMethods];
+  for (const m of methods) if (!selectable.includes(m)) throw new Error(`--methods: unknown '${m}'; methods: ${selectable.join(', ')}`);
   const subsetsOption = listOption(args, 'subsets');
   const subsets = subsetsOption ? positiveIntegers(subsetsOption, 'subsets') : quick ? [1_000] : [5_000];
   const seedsOption = listOption(args, 'seeds');
