@@ -55,3 +55,14 @@ export {
   validateLabels,
   type LabelInput,
 } from './validate.js';
+export {
+  adversarialPool,
+  adversarialSet,
+  cuttingPlaneRecipe,
+  logitViolations,
+  selectAdversarialSet,
+  type AdversarialPool,
+  type AdversarialSet,
+  type AdversarialSetRecipe,
+  type SelectOptions,
+} from './adversarial-set.js';

@@ -19,6 +19,7 @@ export type { CheckpointSink } from './checkpoint-sink.js';
 export { layersModelClassifier, type LayersModelLike } from './layers-model-classifier.js';
 export { parseSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors.js';
 export { importPytorchWeights, oihwToHwio, type PytorchImportOptions } from './pytorch-import.js';
+export { exportPytorchWeights, exportPytorchSafetensors, hwioToOihw, type PytorchExportOptions, type PytorchTensor } from './pytorch-export.js';
 export { classificationLoss, lossNames, type LossName } from './losses.js';
 export { adam, sgd, type Optimizer, type AdamOptions, type SgdOptions } from './optimizers.js';
 export { accuracy, type LabeledExamples } from './labeled-examples.js';

@@ -1,8 +1,8 @@
-# The PyTorch peer of the attacks suite. It trains the two benchmark models briefly (BP, Adam),
-# writes their weights for the LiftGuard side, and times FGSM and L∞ PGD-40 on the same MNIST
-# test images with the same semantics (uniform random start, step 2.5ε/steps, projection onto
-# the ε-box and [0, 1] every step, cross-entropy on logits). Input: one JSON argument.
-import gzip, json, sys, time
+# The PyTorch peer of the attacks suite. It loads CNNLight's weights exported by LiftGuard
+# (exportPytorchSafetensors) into the same architecture and times FGSM and L∞ PGD on the same
+# MNIST test images with the same semantics (uniform random start, step 2.5ε/steps, projection
+# onto the ε-box and [0, 1] every step, cross-entropy on logits). Input: one JSON argument.
+import gzip, json, struct, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -22,9 +22,28 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
 
 
+def load_safetensors(path):
+    try:
+        from safetensors.torch import load_file
+        return load_file(path), 'safetensors.torch.load_file'
+    except ImportError:
+        pass
+    # The format by hand: 8-byte little-endian header length, JSON header, little-endian data.
+    raw = open(path, 'rb').read()
+    (length,) = struct.unpack('<Q', raw[:8])
+    header = json.loads(raw[8:8 + length])
+    dtypes = {'F32': '<f4', 'F64': '<f8', 'F16': '<f2'}
+    state = {}
+    for name, entry in header.items():
+        if name == '__metadata__':
+            continue
+        begin, end = entry['data_offsets']
+        values = np.frombuffer(raw, dtype=dtypes[entry['dtype']], count=(end - begin) // np.dtype(dtypes[entry['dtype']]).itemsize, offset=8 + length + begin)
+        state[name] = torch.from_numpy(values.astype(np.float32).reshape(entry['shape']))
+    return state, 'a hand-written reader (struct + numpy; the safetensors package is not installed)'
+
+
 files = cfg['files']
-x_train = torch.from_numpy(read_idx(files['trainImages']).astype(np.float32) / 255).unsqueeze(1)
-y_train = torch.from_numpy(read_idx(files['trainLabels']).astype(np.int64))
 count = cfg['count']
 x_test = torch.from_numpy(read_idx(files['testImages'])[:count].astype(np.float32) / 255).unsqueeze(1)
 y_test = torch.from_numpy(read_idx(files['testLabels'])[:count].astype(np.int64))
@@ -44,34 +63,6 @@ class CnnLight(nn.Module):
         return self.fc2(F.relu(self.fc1(x.flatten(1))))
 
 
-class Mlp(nn.Module):
-    # LIFTED.md §4: 784-128-128-10 ReLU.
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 128)
-        self.fc2 = nn.Linear(128, 128)
-        self.fc3 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x.flatten(1))))))
-
-
-def train(model, epochs, batch):
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    n = x_train.shape[0]
-    for _ in range(epochs):
-        perm = torch.randperm(n)
-        for i in range(0, n, batch):
-            idx = perm[i:i + batch]
-            opt.zero_grad()
-            F.cross_entropy(model(x_train[idx]), y_train[idx]).backward()
-            opt.step()
-    model.eval()
-    for p in model.parameters():
-        p.requires_grad_(False)
-    return model
-
-
 def pgd(model, x, y, eps, steps, step_size, random_start):
     adv = x.clone()
     if random_start:
@@ -86,9 +77,9 @@ def pgd(model, x, y, eps, steps, step_size, random_start):
     return adv.detach()
 
 
-def robust_accuracy(model, adv, y):
+def predictions(model, x):
     with torch.no_grad():
-        return (model(adv).argmax(1) == y).float().mean().item()
+        return model(x).argmax(1)
 
 
 def timed(fn, repeats):
@@ -102,27 +93,31 @@ def timed(fn, repeats):
     return times[len(times) // 2] * 1000, result
 
 
-out = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'models': {}}
-for name, build, epochs, batch in [('cnn-light', CnnLight, cfg['epochs']['cnn-light'], 64), ('mlp', Mlp, cfg['epochs']['mlp'], 50)]:
-    start = time.perf_counter()
-    model = train(build(), epochs, batch)
-    train_seconds = time.perf_counter() - start
-    weights = {k: v.detach().numpy().astype(np.float32).ravel().tolist() for k, v in model.state_dict().items()}
-    shapes = {k: list(v.shape) for k, v in model.state_dict().items()}
-    json.dump({'weights': weights, 'shapes': shapes}, open(cfg['weightsDir'] + f'/{name}.json', 'w'))
-    entry = {'epochs': epochs, 'batch': batch, 'trainSeconds': train_seconds, 'cleanAccuracy': robust_accuracy(model, x_test, y_test)}
-    if name == 'cnn-light':
-        eps, steps = cfg['epsilon'], cfg['steps']
-        run_fgsm = lambda: pgd(model, x_test, y_test, eps, 1, eps, False)
-        run_pgd = lambda: pgd(model, x_test, y_test, eps, steps, 2.5 * eps / steps, True)
-        fgsm_ms, fgsm_adv = timed(run_fgsm, cfg['repeats'])
-        pgd_ms, pgd_adv = timed(run_pgd, cfg['repeats'])
-        # Also single-threaded, like tfjs's wasm backend in Node.
-        torch.set_num_threads(1)
-        fgsm_one_ms, _ = timed(run_fgsm, cfg['repeats'])
-        pgd_one_ms, _ = timed(run_pgd, cfg['repeats'])
-        torch.set_num_threads(cfg['threads'])
-        entry['fgsm'] = {'ms': fgsm_ms, 'oneThreadMs': fgsm_one_ms, 'robustAccuracy': robust_accuracy(model, fgsm_adv, y_test)}
-        entry['pgd'] = {'ms': pgd_ms, 'oneThreadMs': pgd_one_ms, 'robustAccuracy': robust_accuracy(model, pgd_adv, y_test)}
-    out['models'][name] = entry
-print(json.dumps(out))
+state, reader = load_safetensors(cfg['weights'])
+model = CnnLight()
+model.load_state_dict(state)  # strict: every tensor present with its PyTorch shape
+model.eval()
+for p in model.parameters():
+    p.requires_grad_(False)
+
+clean = predictions(model, x_test)
+eps, steps = cfg['epsilon'], cfg['steps']
+run_fgsm = lambda: pgd(model, x_test, y_test, eps, 1, eps, False)
+run_pgd = lambda: pgd(model, x_test, y_test, eps, steps, 2.5 * eps / steps, True)
+fgsm_ms, fgsm_adv = timed(run_fgsm, cfg['repeats'])
+pgd_ms, pgd_adv = timed(run_pgd, cfg['repeats'])
+# Also single-threaded, like tfjs's wasm backend in Node.
+torch.set_num_threads(1)
+fgsm_one_ms, _ = timed(run_fgsm, cfg['repeats'])
+pgd_one_ms, _ = timed(run_pgd, cfg['repeats'])
+torch.set_num_threads(cfg['threads'])
+accuracy = lambda adv: (predictions(model, adv) == y_test).float().mean().item()
+print(json.dumps({
+    'torch': torch.__version__,
+    'threads': cfg['threads'],
+    'weightsReader': reader,
+    'cleanAccuracy': (clean == y_test).float().mean().item(),
+    'cleanPredictions': clean.tolist(),
+    'fgsm': {'ms': fgsm_ms, 'oneThreadMs': fgsm_one_ms, 'robustAccuracy': accuracy(fgsm_adv)},
+    'pgd': {'ms': pgd_ms, 'oneThreadMs': pgd_one_ms, 'robustAccuracy': accuracy(pgd_adv)},
+}))

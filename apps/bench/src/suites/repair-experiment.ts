@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readParameters, repairClassifier, selectCandidate, selectParameters, writeParameters, type Candidate, type IterationTrace } from '@liftguard/cutting-plane';
 import { sliceImageSet, type ImageSet } from '@liftguard/data';
 import type { Classifier } from '@liftguard/tensor';
-import { attackSourceImages, selectAdversarialSet, type AdversarialRecipe } from './repair-adversarial-set.js';
+import { adversarialPool, selectAdversarialSet, type AdversarialSetRecipe } from '@liftguard/attacks';
 import { accuracyOf, adaptiveAccuracy, predictClasses, TransferSet, type EvaluationSettings, type RobustAccuracy, type TestSet } from './repair-evaluation.js';
 
 export interface RepairExperimentConfig {
@@ -22,7 +22,7 @@ export interface RepairExperimentConfig {
   validationCount: number;
   /** First test images evaluated (10,000 = all). */
   testCount: number;
-  adversarial: AdversarialRecipe;
+  adversarial: AdversarialSetRecipe;
   evaluation: EvaluationSettings;
   /** Run fresh white-box attacks on every chosen repaired model. */
   adaptive: boolean;
@@ -121,7 +121,9 @@ export async function runRepairExperiment(
   try {
     const cleanAccuracy = accuracyOf(predictClasses(classifier, testSet.x, config.batchSize), testSet.labels);
     log(`  original: clean accuracy ${(100 * cleanAccuracy).toFixed(2)}% on ${testSlice.count} test images; attacking ${sourceCount} training images for X_adv`);
-    const pool = await attackSourceImages(classifier, source, config.adversarial, config.batchSize);
+    const sourceX = toTensor(source);
+    // The pool keeps plain arrays: every |X_adv| below is drawn from this one attack.
+    const pool = await adversarialPool(classifier, { x: sourceX, labels: source.labels }, config.adversarial, { batchSize: config.batchSize }).finally(() => sourceX.dispose());
     const misclassified = pool.violations.filter((v) => v > 0).length;
     log(`  X_adv pool: ${misclassified}/${sourceCount} misclassified after PGD (${pool.seconds.toFixed(0)} s); generating transfer attacks on the test images`);
     transfer = await TransferSet.generate(classifier, testSet, config.evaluation);
@@ -140,7 +142,7 @@ export async function runRepairExperiment(
     const maxIterations = Math.max(...config.iterations);
     for (const size of config.sizes) {
       if (size % numClasses !== 0) throw new Error(`|X_adv| = ${size} is not a multiple of ${numClasses} classes`);
-      const adversarial = selectAdversarialSet(pool, size / numClasses, numClasses);
+      const adversarial = selectAdversarialSet(pool, size / numClasses, numClasses, { misclassifiedOnly: true });
       try {
         log(`  |X_adv| = ${size}: repair with M = ${maxIterations} on ${original.length} parameters`);
         const started = performance.now();

@@ -1,9 +1,8 @@
 // Pre-trained models of the repair experiment (CUTTING_PLANE.md §5), trained once and cached on disk.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageSet } from '@liftguard/data';
-import { cnn, cnnLight, trainClassifier, type SequentialClassifier } from '@liftguard/models';
-import { loadClassifier, manifestFileName, saveClassifier } from '@liftguard/models/node';
+import { cnn, cnnLight, trainClassifier } from '@liftguard/models';
+import { cachedModel, type CachedModel } from '../model-cache.js';
 
 export type RepairModelName = 'cnn-light' | 'cnn';
 export const repairModelNames: readonly RepairModelName[] = ['cnn-light', 'cnn'];
@@ -24,14 +23,8 @@ export function paperRecipe(model: RepairModelName, epochs = 10, trainImages = 6
   return { model, epochs, trainImages, batchSize: 64, learningRate: 1e-3, learningRateDecay: 0.7, seed: 1 };
 }
 
-export interface PretrainedModel {
-  classifier: SequentialClassifier;
+export interface PretrainedModel extends CachedModel {
   recipe: PretrainRecipe;
-  /** Directory holding the cached model files. */
-  dir: string;
-  /** False when the model was loaded from the cache. */
-  trained: boolean;
-  trainSeconds: number | null;
 }
 
 /** Cache directory name: every recipe field that changes the weights. */
@@ -41,29 +34,23 @@ export function recipeKey(recipe: PretrainRecipe): string {
 
 /** Loads the model from `cacheDir` if this recipe was trained before, else trains and saves it. */
 export async function pretrainedModel(recipe: PretrainRecipe, train: ImageSet, cacheDir: string, log: (line: string) => void = console.log): Promise<PretrainedModel> {
-  const dir = join(cacheDir, recipeKey(recipe));
-  if (existsSync(join(dir, manifestFileName))) {
-    log(`  ${recipe.model}: cached model ${dir}`);
-    return { classifier: await loadClassifier(dir), recipe, dir, trained: false, trainSeconds: null };
-  }
-  if (train.count < recipe.trainImages) throw new Error(`recipe needs ${recipe.trainImages} training images, the split has ${train.count}`);
-  const classifier = recipe.model === 'cnn-light' ? cnnLight({ seed: recipe.seed }) : cnn({ seed: recipe.seed });
-  const started = performance.now();
-  await trainClassifier(classifier, {
-    train: { images: train.images.subarray(0, recipe.trainImages * train.height * train.width), labels: train.labels.subarray(0, recipe.trainImages), count: recipe.trainImages },
-    epochs: recipe.epochs,
-    batchSize: recipe.batchSize,
-    seed: recipe.seed,
-    loss: 'cross-entropy',
-    optimizer: 'adam',
-    learningRate: recipe.learningRate,
-    learningRateDecay: recipe.learningRateDecay,
-    onEvent: (e) => {
-      if (e.type === 'epoch') log(`  ${recipe.model} epoch ${e.epoch + 1}/${recipe.epochs}: loss ${e.trainLoss.toFixed(4)}, ${e.trainSeconds.toFixed(1)} s`);
-    },
-  });
-  const trainSeconds = (performance.now() - started) / 1000;
-  await saveClassifier(classifier, dir, { recipe });
-  log(`  ${recipe.model}: trained in ${trainSeconds.toFixed(0)} s, saved to ${dir}`);
-  return { classifier, recipe, dir, trained: true, trainSeconds };
+  const cached = await cachedModel(join(cacheDir, recipeKey(recipe)), recipe.model, { recipe }, async () => {
+    if (train.count < recipe.trainImages) throw new Error(`recipe needs ${recipe.trainImages} training images, the split has ${train.count}`);
+    const classifier = recipe.model === 'cnn-light' ? cnnLight({ seed: recipe.seed }) : cnn({ seed: recipe.seed });
+    await trainClassifier(classifier, {
+      train: { images: train.images.subarray(0, recipe.trainImages * train.height * train.width), labels: train.labels.subarray(0, recipe.trainImages), count: recipe.trainImages },
+      epochs: recipe.epochs,
+      batchSize: recipe.batchSize,
+      seed: recipe.seed,
+      loss: 'cross-entropy',
+      optimizer: 'adam',
+      learningRate: recipe.learningRate,
+      learningRateDecay: recipe.learningRateDecay,
+      onEvent: (e) => {
+        if (e.type === 'epoch') log(`  ${recipe.model} epoch ${e.epoch + 1}/${recipe.epochs}: loss ${e.trainLoss.toFixed(4)}, ${e.trainSeconds.toFixed(1)} s`);
+      },
+    });
+    return classifier;
+  }, log);
+  return { ...cached, recipe };
 }

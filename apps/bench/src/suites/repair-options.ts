@@ -1,6 +1,5 @@
 // Command-line flags of the repair suite → the experiment's settings.
-import type { AttackLossName } from '@liftguard/attacks';
-import { authorsRecipe } from './repair-adversarial-set.js';
+import { cuttingPlaneRecipe, type AttackLossName } from '@liftguard/attacks';
 import type { RepairExperimentConfig } from './repair-experiment.js';
 import { repairModelNames, type RepairModelName } from './repair-models.js';
 
@@ -58,7 +57,7 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
       cleanCount: integer(args, 'clean-count', quick ? 500 : 1_000),
       validationCount: integer(args, 'validation-count', quick ? 500 : 1_000),
       testCount: integer(args, 'test-count', quick ? 500 : 10_000),
-      adversarial: { ...authorsRecipe, clip },
+      adversarial: { ...cuttingPlaneRecipe, clip },
       evaluation: { epsilons: numbers(args, 'epsilons', [0.05, 0.1, 0.2]), bounds: clip ? [0, 1] : null, seed: 11, batchSize: 500, pgdSteps: integer(args, 'pgd-steps', 40), loss: attackLoss(args) },
       adaptive: !args.includes('--no-adaptive'),
       margin: 0.1,

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cuttingPlaneRecipe } from '@liftguard/attacks';
 import { loadDataset, locateDataset } from '@liftguard/data';
 import { initBackend } from '@liftguard/tensor';
-import { authorsRecipe } from './repair-adversarial-set.js';
 import { runRepairExperiment, type RepairExperimentConfig } from './repair-experiment.js';
 import { paperRecipe, pretrainedModel } from './repair-models.js';
 import { entryId, writeRepairResults } from './repair-report.js';
@@ -28,7 +28,7 @@ const config: RepairExperimentConfig = {
   cleanCount: 200,
   validationCount: 200,
   testCount: 200,
-  adversarial: authorsRecipe,
+  adversarial: cuttingPlaneRecipe,
   evaluation: { epsilons: [0.05, 0.1, 0.2], bounds: null, seed: 11, batchSize: 200, pgdSteps: 10, loss: 'cross-entropy' },
   adaptive: true,
   margin: 0.1,

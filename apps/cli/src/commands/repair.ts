@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { adversarialSet } from '@liftguard/attacks';
 import { DualQpSolver, HighsQpSolver, repairClassifier, type QpSolver } from '@liftguard/cutting-plane';
 import type { GlpkLpSolver as GlpkSolverClass } from '@liftguard/lp-glpk';
 import { saveClassifier } from '@liftguard/models/node';
 import { parseReport, type DocumentReport } from '@liftguard/report';
-import { adversarialSet } from '../adversarial-set.js';
 import { choiceOption, numberOption, requiredOption } from '../args.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
@@ -77,14 +77,21 @@ export const repairCommand: Command = {
       const pool = Math.min(poolSize, splits.train.count);
       const poolX = keep(imageTensor(splits.train, model.inputShape, pool));
       const generation = output.progress('generating adversarial examples (PGD)', 1);
-      const adversarial = await adversarialSet(model, poolX, splits.train.labels.subarray(0, pool), {
+      // CUTTING_PLANE.md §4: PGD against the predicted labels, top-k most violated per true class.
+      const adversarial = await adversarialSet(
+        model,
+        { x: poolX, labels: splits.train.labels.subarray(0, pool) },
         perClass,
-        epsilon: numberOption(values, 'adv-eps', { min: 0 })!,
-        steps: numberOption(values, 'adv-steps', { min: 1, integer: true })!,
-        stepSize: numberOption(values, 'adv-step-size', { min: Number.MIN_VALUE })!,
-        clip: values['adv-clip'] === true,
-        seed,
-      });
+        {
+          epsilon: numberOption(values, 'adv-eps', { min: 0 })!,
+          steps: numberOption(values, 'adv-steps', { min: 1, integer: true })!,
+          stepSize: numberOption(values, 'adv-step-size', { min: Number.MIN_VALUE })!,
+          randomStart: true,
+          clip: values['adv-clip'] === true,
+          seed,
+        },
+        { batchSize: 250 },
+      );
       keep(adversarial.x);
       generation.stop();
       const cleanStart = pool;
