@@ -17,6 +17,8 @@ export interface CommandContext {
   values: OptionValues;
   positionals: string[];
   output: Output;
+  /** Initializes the tensor backend once; commands call it after validating their flags, so usage errors come first. */
+  backend: () => Promise<void>;
 }
 
 export interface Command {

@@ -41,6 +41,16 @@ describe('liftguard train', () => {
     expect(runCli(['train', '--epochs', '1']).stderr).toMatch(/--out is required/);
   });
 
+  it('validates flags before touching the backend: a bad flag wins over an unavailable backend', () => {
+    const flagFirst = runCli(['repair', '--model', mlpDir, '--out', join(work, 'x'), '--adv-steps', '0', '--backend', 'no-such-backend']);
+    expect(flagFirst.code).toBe(2);
+    expect(flagFirst.stderr).toMatch(/^liftguard: usage: --adv-steps/);
+    // With valid flags the command does reach the backend and fails there.
+    const backendLast = runCli(['eval', '--model', mlpDir, '--backend', 'no-such-backend']);
+    expect(backendLast.code).toBe(1);
+    expect(backendLast.stderr).toMatch(/no-such-backend/);
+  });
+
   it('refuses a model whose input does not fit the images (exit 1)', () => {
     const run = runCli(['train', '--out', join(work, 'x'), '--widths', '100,10', '--train-size', '100', ...tiny]);
     expect(run.code).toBe(1);

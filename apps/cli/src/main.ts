@@ -21,11 +21,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const output = new Output(values.json === true, values.quiet === true);
-  await initBackend({
-    ...(typeof values.backend === 'string' ? { backend: values.backend } : {}),
-    log: (line) => output.note(line),
-  });
-  await command.run({ values, positionals, output });
+  let ready: Promise<void> | undefined;
+  const backend = () =>
+    (ready ??= initBackend({
+      ...(typeof values.backend === 'string' ? { backend: values.backend } : {}),
+      log: (line) => output.note(line),
+    }).then(() => undefined));
+  await command.run({ values, positionals, output, backend });
   return 0;
 }
 

@@ -33,7 +33,7 @@ export const attackCommand: Command = {
     split: { type: 'string', placeholder: 'NAME', description: 'test | validation', default: 'test' },
     count: { type: 'string', placeholder: 'N', description: 'images to attack (first N of the split)', default: '1000' },
   },
-  async run({ values, output }) {
+  async run({ values, output, backend }) {
     const modelDir = requiredOption(values, 'model');
     const out = requiredOption(values, 'out');
     const { attacks, norm, goal } = resolveAttacks(values);
@@ -44,6 +44,7 @@ export const attackCommand: Command = {
     const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
     const split = values.split === 'validation' ? 'validation' : values.split === 'test' ? 'test' : undefined;
     if (!split) throw new UsageError(`--split must be test or validation; got '${String(values.split)}'`);
+    await backend();
     const model = await loadModel(modelDir);
     const splits = await loadSplits(values);
     const set = splits[split];

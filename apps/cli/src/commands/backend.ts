@@ -14,7 +14,8 @@ export const backendCommand: Command = {
   options: {
     conformance: { type: 'boolean', description: 'also run the cross-backend conformance suite' },
   },
-  async run({ values, output }) {
+  async run({ values, output, backend }) {
+    await backend();
     const report = await capabilityReport();
     const conformance = values.conformance ? await runConformance({ backends: [report.backend] }) : undefined;
     const failures = conformance?.results.filter((r) => !r.passed) ?? [];

