@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The Python that has Debian's PyTorch (`apt-get install python3-torch libopenblas0-pthread`). */
 export const systemPython = '/usr/bin/python3';
@@ -13,6 +15,12 @@ export function pytorchVersion(): string | null {
  * Runs a Python script (text) with a JSON argument and parses the JSON it prints last.
  * The peer implementation for a benchmark lives next to the suite as a .py file.
  */
+/** A PyTorch peer's source from apps/bench/src/suites, with the shared IDX reader prepended. */
+export function peerScript(root: string, name: string): string {
+  const suites = join(root, 'apps', 'bench', 'src', 'suites');
+  return readFileSync(join(suites, 'idx_reader.py'), 'utf8') + readFileSync(join(suites, name), 'utf8');
+}
+
 export function runPython<T>(script: string, input: unknown, timeoutMs = 30 * 60_000): T {
   const out = execFileSync(systemPython, ['-c', script, JSON.stringify(input)], {
     encoding: 'utf8',

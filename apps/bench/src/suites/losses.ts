@@ -1,11 +1,9 @@
 // The AROVR family: the paper experiment (docs/results/arovr.*), the speed targets and the
 // independent-implementation check against PyTorch (docs/benchmarks/losses.*).
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { loadDataset, type Dataset, type DatasetName } from '@liftguard/data';
 import { initBackend } from '@liftguard/tensor';
-import { pytorchVersion } from '../pytorch.js';
+import { peerScript, pytorchVersion } from '../pytorch.js';
 import type { BenchSuite } from '../suite.js';
 import { agreementCheck } from './losses-agreement.js';
 import { batchBreakdown } from './losses-breakdown.js';
@@ -79,7 +77,7 @@ export const suite: BenchSuite = {
   description: 'AROVR family vs BP on MNIST / Fashion-MNIST (LIFTED.md §4), AROVR epoch time vs BP and PyTorch, gradient check vs PyTorch',
   async run({ root, args, quick }) {
     const { name: backend } = await initBackend({ quiet: true });
-    const script = readFileSync(join(root, 'apps', 'bench', 'src', 'suites', 'losses.py'), 'utf8');
+    const script = peerScript(root, 'losses.py');
     const parts = ['--experiment', '--speed', '--breakdown', '--agreement', '--render'].filter((p) => args.includes(p));
     const all = parts.length === 0;
     const torch = args.includes('--no-pytorch') ? null : pytorchVersion();

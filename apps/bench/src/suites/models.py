@@ -1,6 +1,6 @@
 # The PyTorch peer of the models suite: the same models, data, batches and optimizer
 # settings as the LiftGuard run, timed per epoch on the CPU. Input: one JSON argument.
-import gzip, json, os, sys, time
+import json, os, sys, time
 
 cfg = json.loads(sys.argv[1])
 # OpenBLAS and OpenMP read their thread counts when torch loads.
@@ -11,15 +11,6 @@ import torch.nn as nn
 
 torch.manual_seed(cfg['seed'])
 torch.set_num_threads(cfg['threads'])
-
-
-def read_idx(path):
-    raw = open(path, 'rb').read()
-    if raw[:2] == b'\x1f\x8b':
-        raw = gzip.decompress(raw)
-    rank = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(rank)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
 
 
 files = cfg['files']

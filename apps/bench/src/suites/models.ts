@@ -6,7 +6,7 @@ import { experimentSplits, loadDataset, type Dataset, type DatasetName } from '@
 import { accuracy, cnn, cnnLight, mlp, trainClassifier, type EpochRecord, type SequentialClassifier } from '@liftguard/models';
 import { initBackend } from '@liftguard/tensor';
 import { markdownTable, machineInfo, writeResults } from '../results.js';
-import { pytorchVersion, runPython } from '../pytorch.js';
+import { peerScript, pytorchVersion, runPython } from '../pytorch.js';
 import type { BenchSuite } from '../suite.js';
 
 interface RunConfig {
@@ -118,7 +118,7 @@ async function runOne(config: RunConfig, data: Dataset, backend: string, quick: 
   };
   console.log(`  ${config.id}: test ${(100 * testAccuracy).toFixed(2)}%, median epoch ${result.medianEpochSeconds.toFixed(2)} s`);
   if (pytorchThreads !== null) {
-    const script = readFileSync(join(root, 'apps', 'bench', 'src', 'suites', 'models.py'), 'utf8');
+    const script = peerScript(root, 'models.py');
     const peer = runPython<{ epochSeconds: number[]; testAccuracy: number; threads: number; torch: string }>(script, {
       ...config,
       trainSize: splits.train.count,
