@@ -7,20 +7,11 @@ import { createLoss } from './default-registry.js';
 import { envelopeNetwork } from './envelope-state.js';
 import { liftedNetworkOf } from './lifted-network-of.js';
 import type { Loss } from './loss.js';
-import { finiteDifference, tinyProblem } from './test-support/tiny.js';
+import { finiteDifference, tinyProblem, withLoss } from './test-support/tiny.js';
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
 });
-
-function withLoss<T>(name: string, options: Record<string, unknown>, fn: (loss: Loss) => T): T {
-  const loss = createLoss(name, options);
-  try {
-    return fn(loss);
-  } finally {
-    loss.dispose?.();
-  }
-}
 
 function valueOf(loss: Loss, problem: ReturnType<typeof tinyProblem>) {
   const out = loss.compute(problem.model, problem.batch);

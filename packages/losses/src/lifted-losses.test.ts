@@ -5,8 +5,7 @@ import { forwardPass } from '@liftguard/potentials';
 import { solveActivities } from '@liftguard/solver';
 import { createLoss } from './default-registry.js';
 import { liftedNetworkOf } from './lifted-network-of.js';
-import type { Loss } from './loss.js';
-import { finiteDifference, tinyProblem } from './test-support/tiny.js';
+import { finiteDifference, tinyProblem, withLoss } from './test-support/tiny.js';
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
@@ -14,15 +13,6 @@ beforeAll(async () => {
 
 // Converged inner solves make Danskin's theorem apply: ∇L equals the derivative of the value.
 const converged = { rounds: 150, tolerance: 1e-6 };
-
-function withLoss<T>(name: string, options: Record<string, unknown>, fn: (loss: Loss) => T): T {
-  const loss = createLoss(name, options);
-  try {
-    return fn(loss);
-  } finally {
-    loss.dispose?.();
-  }
-}
 
 describe('Danskin: each lifted loss gradient matches finite differences of its value', () => {
   const cases: [string, Record<string, unknown>][] = [

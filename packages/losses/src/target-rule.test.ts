@@ -5,24 +5,14 @@ import { reweightedPotential, type LiftedNetwork } from '@liftguard/potentials';
 import { solveActivities, squaredLoss } from '@liftguard/solver';
 import { createLoss } from './default-registry.js';
 import { liftedNetworkOf } from './lifted-network-of.js';
-import type { Loss } from './loss.js';
 import { chooseTargets, targetPairs } from './target-rule.js';
-import { finiteDifference, tinyProblem } from './test-support/tiny.js';
+import { finiteDifference, tinyProblem, withLoss } from './test-support/tiny.js';
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
 });
 
 const converged = { rounds: 150, tolerance: 1e-6 };
-
-function withLoss<T>(name: string, options: Record<string, unknown>, fn: (loss: Loss) => T): T {
-  const loss = createLoss(name, options);
-  try {
-    return fn(loss);
-  } finally {
-    loss.dispose?.();
-  }
-}
 
 function computed(name: string, options: Record<string, unknown>, problem: ReturnType<typeof tinyProblem>) {
   return withLoss(name, options, (loss) => {

@@ -1,4 +1,5 @@
 import type { Conv2dLayer, DenseLayer } from './layer-spec.js';
+import { pytorchRowOrder } from './flatten-order.js';
 import { resolveSpec, type ResolvedLayer } from './resolve-spec.js';
 import { encodeSafetensors } from './safetensors.js';
 import type { SequentialClassifier } from './sequential-classifier.js';
@@ -72,13 +73,7 @@ export function hwioToOihw(w: Float32Array, kh: number, kw: number, cin: number,
 /** (in, out) → (out, in), with inputs reordered from (h, w, c) to (c, h, w) after a flattened conv output. */
 function pytorchDenseWeight(w: Float32Array, units: number, fanIn: number, layer: ResolvedLayer): Float32Array {
   const out = new Float32Array(w.length);
-  const [h, wd, c] = layer.flattenedFrom?.length === 3 ? (layer.flattenedFrom as [number, number, number]) : [1, 1, fanIn];
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < wd; x++)
-      for (let ch = 0; ch < c; ch++) {
-        const ours = (y * wd + x) * c + ch;
-        const theirs = (ch * h + y) * wd + x;
-        for (let u = 0; u < units; u++) out[u * fanIn + theirs] = w[ours * units + u]!;
-      }
+  const order = pytorchRowOrder(layer, fanIn);
+  for (let row = 0; row < fanIn; row++) for (let u = 0; u < units; u++) out[u * fanIn + order[row]!] = w[row * units + u]!;
   return out;
 }

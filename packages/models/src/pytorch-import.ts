@@ -1,4 +1,5 @@
 import type { Conv2dLayer, DenseLayer, ModelSpec } from './layer-spec.js';
+import { pytorchRowOrder } from './flatten-order.js';
 import { resolveSpec, type ResolvedLayer } from './resolve-spec.js';
 import type { NamedTensor } from './safetensors.js';
 import { SequentialClassifier } from './sequential-classifier.js';
@@ -71,13 +72,7 @@ export function oihwToHwio(w: Float32Array, cout: number, cin: number, kh: numbe
 /** (out, in) → (in, out), with rows reordered from (c, h, w) to (h, w, c) after a flattened conv output. */
 function denseKernel(w: Float32Array, units: number, fanIn: number, layer: ResolvedLayer): Float32Array {
   const out = new Float32Array(w.length);
-  const [h, wd, c] = layer.flattenedFrom?.length === 3 ? (layer.flattenedFrom as [number, number, number]) : [1, 1, fanIn];
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < wd; x++)
-      for (let ch = 0; ch < c; ch++) {
-        const ours = (y * wd + x) * c + ch;
-        const theirs = (ch * h + y) * wd + x;
-        for (let u = 0; u < units; u++) out[ours * units + u] = w[u * fanIn + theirs]!;
-      }
+  const order = pytorchRowOrder(layer, fanIn);
+  for (let row = 0; row < fanIn; row++) for (let u = 0; u < units; u++) out[row * units + u] = w[u * fanIn + order[row]!]!;
   return out;
 }

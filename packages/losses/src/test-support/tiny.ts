@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@liftguard/tensor';
 import { mlp, type SequentialClassifier } from '@liftguard/models';
-import type { LossBatch } from '../loss.js';
+import { createLoss } from '../default-registry.js';
+import type { Loss, LossBatch } from '../loss.js';
 
 /** A small MLP (lifted init) and a batch of random inputs with random labels. */
 export function tinyProblem(seed: number, widths: number[] = [6, 5, 4, 3], batch = 7): { model: SequentialClassifier; batch: LossBatch; dispose: () => void } {
@@ -29,4 +30,14 @@ export function finiteDifference(variable: tf.Variable, index: number, h: number
   const result = (at(h) - at(-h)) / (2 * h);
   tf.tidy(() => variable.assign(tf.tensor(original, variable.shape, 'float32')));
   return result;
+}
+
+/** Runs `fn` with a freshly created loss and disposes the loss afterwards. */
+export function withLoss<T>(name: string, options: Record<string, unknown>, fn: (loss: Loss) => T): T {
+  const loss = createLoss(name, options);
+  try {
+    return fn(loss);
+  } finally {
+    loss.dispose?.();
+  }
 }
