@@ -44,6 +44,7 @@ export {
   accuracy,
   prepareRun,
   type AttackInputs,
+  type EpsilonListFields,
   type PreparedRun,
   type ResolvedRunConfig,
   type RunOptions,

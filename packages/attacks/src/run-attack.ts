@@ -3,18 +3,18 @@ import type { Classifier } from '@liftguard/tensor';
 import type { Attack } from './attack.js';
 import { attackOnce } from './attack-once.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
-import type { GradientReport } from './gradient-source.js';
 import {
   accuracy,
   emptyResultFields,
   prepareRun,
   type AttackInputs,
+  type EpsilonListFields,
   type ResolvedRunConfig,
   type RunOptions,
 } from './run-config.js';
 
 /** One attack over an ε list. Tensors (raw, clipped) belong to the caller. */
-export interface AttackResult {
+export interface AttackResult extends EpsilonListFields {
   config: { attack: Attack['config']; run: ResolvedRunConfig };
   epsilons: number[];
   /** Per ε: the attack's own output [N, ...], empty when `returnAdversarials` is false. */
@@ -23,17 +23,6 @@ export interface AttackResult {
   clipped: tf.Tensor[];
   /** success[e][i]: the goal was reached for example i at ε = epsilons[e] (the matrix [numEps, N]). */
   success: boolean[][];
-  /** Per ε: share of examples still correctly classified (null without true labels). */
-  robustAccuracy: number[] | null;
-  /** Per ε: share of examples where the goal was reached. */
-  successRate: number[];
-  cleanAccuracy: number | null;
-  cleanPredictions: Int32Array;
-  /** Per ε: predictions on the clipped inputs. */
-  adversarialPredictions: Int32Array[];
-  gradient: GradientReport;
-  warnings: string[];
-  timings: { totalMs: number; cleanMs: number; perEpsilonMs: number[] };
 }
 
 /**

@@ -4,12 +4,12 @@ import type { Attack } from './attack.js';
 import { attackOnce } from './attack-once.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 import { AttackConfigError } from './errors.js';
-import type { GradientReport } from './gradient-source.js';
 import {
   accuracy,
   emptyResultFields,
   prepareRun,
   type AttackInputs,
+  type EpsilonListFields,
   type ResolvedRunConfig,
   type RunOptions,
 } from './run-config.js';
@@ -29,7 +29,7 @@ export interface AttackStage {
 }
 
 /** Several attacks, pointwise worst case. Tensors (clipped) belong to the caller. */
-export interface WorstCaseResult {
+export interface WorstCaseResult extends EpsilonListFields {
   config: { attacks: Attack['config'][]; run: ResolvedRunConfig };
   epsilons: number[];
   stages: AttackStage[];
@@ -39,14 +39,6 @@ export interface WorstCaseResult {
   success: boolean[][];
   /** brokenBy[e][i]: index of the attack that broke example i, or -1. */
   brokenBy: number[][];
-  robustAccuracy: number[] | null;
-  successRate: number[];
-  cleanAccuracy: number | null;
-  cleanPredictions: Int32Array;
-  adversarialPredictions: Int32Array[];
-  gradient: GradientReport;
-  warnings: string[];
-  timings: { totalMs: number; cleanMs: number; perEpsilonMs: number[] };
 }
 
 /**

@@ -167,8 +167,23 @@ export function accuracy(predictions: ArrayLike<number>, labels: ArrayLike<numbe
   return hits / labels.length;
 }
 
+/** The result fields every ε-list runner shares. */
+export interface EpsilonListFields {
+  /** Per ε: share of examples still correctly classified (null without true labels). */
+  robustAccuracy: number[] | null;
+  /** Per ε: share of examples where the goal was reached. */
+  successRate: number[];
+  cleanAccuracy: number | null;
+  cleanPredictions: Int32Array;
+  /** Per ε: predictions on the clipped inputs. */
+  adversarialPredictions: Int32Array[];
+  gradient: GradientReport;
+  warnings: string[];
+  timings: { totalMs: number; cleanMs: number; perEpsilonMs: number[] };
+}
+
 /** The result fields every ε-list runner starts with: filled per ε, echoed from the prepared run. */
-export function emptyResultFields(run: PreparedRun) {
+export function emptyResultFields(run: PreparedRun): EpsilonListFields {
   return {
     robustAccuracy: run.trueLabels === null ? null : ([] as number[]),
     successRate: [] as number[],
