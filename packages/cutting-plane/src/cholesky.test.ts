@@ -78,4 +78,67 @@ describe('GrowingCholesky', () => {
     const picked = cuts.select([5, 1]).gram(metric);
     expect(picked[1]).toBeCloseTo(weighted[5 * 7 + 1]!, 12);
   });
+
+  it('computes any subset of Gram entries once and reuses them (gramOf, select, squared norms)', () => {
+    const random = new Random(23);
+    const n = 17;
+    const rows = Array.from({ length: 9 }, () => random.normalArray(n));
+    const metric = Float64Array.from({ length: n }, (_, p) => 0.5 + (p % 3));
+    const direct = (i: number, j: number, weighted: boolean) => {
+      let sum = 0;
+      for (let p = 0; p < n; p++)
+        sum += (rows[i]![p]! * rows[j]![p]!) / (weighted ? metric[p]! : 1);
+      return sum;
+    };
+    for (const weighted of [false, true]) {
+      const m = weighted ? metric : undefined;
+      const cuts = new CutMatrix(n, rows.slice(0, 5));
+      const subset = [4, 0, 2];
+      expect(cuts.missingGramEntries(subset, m)).toBe(9);
+      const sub = cuts.gramOf(subset, m);
+      subset.forEach((i, a) =>
+        subset.forEach((j, b) => expect(sub[a * 3 + b]).toBeCloseTo(direct(i, j, weighted), 12)),
+      );
+      expect(cuts.missingGramEntries(subset, m)).toBe(0);
+      // Rows 0..4 minus the cached 3×3 block: 25 − 9 entries are missing.
+      expect(cuts.missingGramEntries([0, 1, 2, 3, 4], m)).toBe(16);
+      expect(cuts.cachedGramSize(m)).toBe(1);
+      rows.slice(5).forEach((r) => cuts.append(r));
+      const all = cuts.gram(m);
+      for (let i = 0; i < 9; i++)
+        for (let j = 0; j < 9; j++) expect(all[i * 9 + j]).toBeCloseTo(direct(i, j, weighted), 12);
+      expect(cuts.cachedGramSize(m)).toBe(9);
+      expect(cuts.missingGramEntries([8, 3], m)).toBe(0);
+      // Another metric has its own cache.
+      expect(cuts.missingGramEntries([8, 3], weighted ? undefined : metric)).toBe(4);
+      const norms = cuts.squaredNorms(m);
+      norms.forEach((v, i) => expect(v).toBeCloseTo(direct(i, i, weighted), 12));
+      const picked = cuts.select([7, 2, 5]);
+      expect(picked.missingGramEntries([0, 1, 2], m)).toBe(0);
+      expect(picked.gramOf([2, 0], m)[1]).toBeCloseTo(direct(5, 7, weighted), 12);
+    }
+  });
+
+  it('computes A x and Aᵀλ in blocks equal to the row-by-row products', () => {
+    const random = new Random(24);
+    const n = 23;
+    for (const m of [1, 4, 7]) {
+      const rows = Array.from({ length: m }, () => random.normalArray(n));
+      const cuts = new CutMatrix(n, rows);
+      const x = Float64Array.from(random.normalArray(n));
+      const lambda = Float64Array.from({ length: m }, (_, i) => (i % 3 === 1 ? 0 : random.next()));
+      const ax = cuts.times(x);
+      const atl = cuts.transposeTimes(lambda);
+      rows.forEach((row, i) => {
+        let sum = 0;
+        for (let p = 0; p < n; p++) sum += row[p]! * x[p]!;
+        expect(ax[i]).toBeCloseTo(sum, 12);
+      });
+      for (let p = 0; p < n; p++) {
+        let sum = 0;
+        rows.forEach((row, i) => (sum += lambda[i]! * row[p]!));
+        expect(atl[p]).toBeCloseTo(sum, 12);
+      }
+    }
+  });
 });

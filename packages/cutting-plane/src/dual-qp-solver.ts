@@ -1,17 +1,23 @@
+import type { CutMatrix } from './cut-matrix.js';
 import { solveDualBoxQp } from './dual-box-qp.js';
 import { defaultKktTolerance, kktResiduals } from './kkt.js';
 import type { ChangeObjective, CutProblem, QpSolution, QpSolver } from './qp-problem.js';
 import { solveDualByWorkingSet, type WorkingSetOptions } from './working-set.js';
 
-export interface DualQpSolverOptions extends WorkingSetOptions {
+export interface DualQpSolverOptions extends Omit<WorkingSetOptions, 'initial'> {
   /** Relative tolerance for the KKT check reported with every solve. Default 1e-6. */
   kktTolerance?: number;
   /**
    * 'full': the whole Gram matrix, then the active-set method. 'working-set': constraint
    * generation, exact Gram of the working set only. 'auto' (default): working set when there
-   * are at least 64 cuts and less than half of the Gram matrix is cached already.
+   * are at least 64 cuts and more than 4m entries of the full Gram matrix are not cached yet.
    */
   strategy?: 'auto' | 'full' | 'working-set';
+  /**
+   * Start each working-set solve from the support (λ > 0) of this solver's previous solve on
+   * the same CutMatrix (the repair loop appends cuts to one matrix). Default true.
+   */
+  warmStart?: boolean;
 }
 
 /**
@@ -22,6 +28,12 @@ export interface DualQpSolverOptions extends WorkingSetOptions {
 export class DualQpSolver implements QpSolver {
   readonly name = 'dual-active-set';
   readonly objectives: readonly ChangeObjective[] = ['l2'];
+
+  /** Rows of the last solve on each cut matrix, and those with λ > 0 (rows are shared, not copied). */
+  private readonly previous = new WeakMap<
+    CutMatrix,
+    { rows: Set<Float32Array>; support: Set<Float32Array> }
+  >();
 
   constructor(private readonly options: DualQpSolverOptions = {}) {}
 
@@ -40,15 +52,24 @@ export class DualQpSolver implements QpSolver {
     const upper = problem.softPenalty ?? Infinity;
     const m = cuts.length;
     const strategy = this.options.strategy ?? 'auto';
+    const all = Array.from({ length: m }, (_, i) => i);
     const workingSet =
       strategy === 'working-set' ||
-      (strategy === 'auto' && m >= 64 && cuts.cachedGramSize(metric) < m / 2);
+      (strategy === 'auto' && m >= 64 && cuts.missingGramEntries(all, metric) > 4 * m);
     let result: ReturnType<typeof solveDualBoxQp> &
       Partial<ReturnType<typeof solveDualByWorkingSet>>;
     const phases: Record<string, number> = {};
     if (workingSet) {
-      result = solveDualByWorkingSet(problem, this.options);
-      phases.workingSet = performance.now() - started;
+      // Warm start: the previous support plus the cuts appended since (the likely active ones).
+      const previous = this.options.warmStart === false ? undefined : this.previous.get(cuts);
+      const initial =
+        previous === undefined
+          ? []
+          : all.filter(
+              (i) => previous.support.has(cuts.rows[i]!) || !previous.rows.has(cuts.rows[i]!),
+            );
+      result = solveDualByWorkingSet(problem, { ...this.options, initial });
+      Object.assign(phases, result.phases);
     } else {
       const gram = cuts.gram(metric);
       const gramDone = performance.now();
@@ -63,7 +84,8 @@ export class DualQpSolver implements QpSolver {
       kkt: undefined,
       phases,
       detail: workingSet
-        ? `working set of ${result.workingSetSize} of ${m} cuts, ${result.rounds} round(s)`
+        ? `working set of ${result.workingSetSize} of ${m} cuts, ${result.rounds} round(s)` +
+          (result.warmStarted ? ` from ${result.warmStarted} warm-start cut(s)` : '')
         : `full Gram matrix of ${m} cuts`,
     };
     if (result.status !== 'optimal') {
@@ -76,6 +98,11 @@ export class DualQpSolver implements QpSolver {
         stats: { ...stats, ms: performance.now() - started },
       };
     }
+    const support = new Set<Float32Array>();
+    result.lambda.forEach((l, i) => {
+      if (l > 0) support.add(cuts.rows[i]!);
+    });
+    this.previous.set(cuts, { rows: new Set(cuts.rows), support });
     const recoveryStart = performance.now();
     let { x, activity, generated } = result;
     if (x === undefined || activity === undefined || generated === undefined) {

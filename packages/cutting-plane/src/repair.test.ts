@@ -137,6 +137,11 @@ describe('repairClassifier', () => {
       expect(entry.qpStatus).toBe('optimal');
       expect(entry.kkt!.ok).toBe(true);
       expect(entry.gradientMs).toBeGreaterThan(0);
+      // The solver's own phases split the solve time (DualQpSolver reports gram and kkt always).
+      expect(entry.solvePhases.gram).toBeGreaterThanOrEqual(0);
+      expect(entry.solvePhases.kkt).toBeGreaterThanOrEqual(0);
+      const phaseSum = Object.values(entry.solvePhases).reduce((a, b) => a + b, 0);
+      expect(phaseSum).toBeLessThanOrEqual(entry.solveMs + 1e-6);
     }
     // The classifier holds the chosen candidate.
     expect(readParameters(model.trainableVariables)).toEqual(result.parameters);
@@ -179,6 +184,8 @@ describe('repairClassifier', () => {
     expect(result.trace[0]!.soft).toBe(true);
     expect(result.trace[0]!.qpStatus).toBe('optimal');
     expect(result.trace[0]!.kkt!.ok).toBe(true);
+    // Phases of the infeasible hard solve and the soft one are summed.
+    expect(Object.keys(result.trace[0]!.solvePhases)).toContain('activeSet');
     restore();
   });
 

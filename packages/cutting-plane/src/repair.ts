@@ -98,6 +98,11 @@ export interface IterationTrace {
   gradientMs: number;
   /** Time in the QP solver(s). */
   solveMs: number;
+  /**
+   * The solver's own split of `solveMs` in milliseconds, summed over the hard and soft solves
+   * (DualQpSolver: gram, activeSet, products or recovery, kkt); empty when the solver reports none.
+   */
+  solvePhases: Record<string, number>;
   /** Time evaluating the new candidate (forward passes). */
   evaluateMs: number;
 }
@@ -264,10 +269,13 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
       };
       let solution = await solver.solve(problem);
       let solveMs = solution.stats.ms;
+      const solvePhases: Record<string, number> = { ...solution.stats.phases };
       let soft = false;
       if (solution.status === 'infeasible' && softPenalty !== Infinity) {
         solution = await solver.solve({ ...problem, softPenalty });
         solveMs += solution.stats.ms;
+        for (const [phase, ms] of Object.entries(solution.stats.phases ?? {}))
+          solvePhases[phase] = (solvePhases[phase] ?? 0) + ms;
         soft = true;
       }
       const entry: IterationTrace = {
@@ -285,6 +293,7 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
         changeNorm: NaN,
         gradientMs,
         solveMs,
+        solvePhases,
         evaluateMs: 0,
       };
       if (solution.status !== 'optimal' || solution.x === undefined) {

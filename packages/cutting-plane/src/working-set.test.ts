@@ -3,6 +3,7 @@ import { CutMatrix } from './cut-matrix.js';
 import { DualQpSolver } from './dual-qp-solver.js';
 import { HighsQpSolver } from './highs-qp-solver.js';
 import type { CutProblem } from './qp-problem.js';
+import { solveDualByWorkingSet } from './working-set.js';
 import { randomCutProblem } from './test-support/random-cuts.js';
 
 const full = new DualQpSolver({ strategy: 'full' });
@@ -78,5 +79,41 @@ describe('DualQpSolver working-set strategy (constraint generation)', () => {
     expect(new DualQpSolver().solveSync(randomCutProblem(46, 50, 70)).stats.detail).toMatch(
       /^working set/,
     );
+  });
+
+  it('warm-starts from the previous support on a growing cut matrix and stays exact', async () => {
+    // The repair loop's pattern: one CutMatrix, cuts appended between solves.
+    const problem = randomCutProblem(47, 120, 150);
+    const solver = new DualQpSolver({ strategy: 'working-set' });
+    const cuts = new CutMatrix(120);
+    const steps = [70, 100, 130, 150];
+    for (const [k, count] of steps.entries()) {
+      while (cuts.length < count) cuts.append(problem.cuts.rows[cuts.length]!);
+      const rhs = problem.rhs.slice(0, count);
+      const ours = solver.solveSync({ cuts, rhs });
+      const reference = await highs.solve({ cuts: new CutMatrix(120, cuts.rows), rhs });
+      expect(ours.stats.kkt!.ok).toBe(true);
+      if (k > 0) expect(ours.stats.detail).toMatch(/from \d+ warm-start cut/);
+      expect(Math.abs(ours.objective - reference.objective)).toBeLessThanOrEqual(
+        1e-6 * Math.max(1, reference.objective),
+      );
+      const difference = maxAbs(ours.x!.map((v, p) => v - reference.x![p]!));
+      expect(difference).toBeLessThanOrEqual(1e-6 * Math.max(1, maxAbs(reference.x!)));
+      expect(ours.stats.phases).toHaveProperty('gram');
+      expect(ours.stats.phases).toHaveProperty('products');
+    }
+  });
+
+  it('reaches the same optimum from any initial working set', () => {
+    const problem = randomCutProblem(48, 80, 90);
+    const reference = full.solveSync({ ...problem, cuts: new CutMatrix(80, problem.cuts.rows) });
+    for (const initial of [[], [0, 1, 2], Array.from({ length: 90 }, (_, i) => i), [89, 89, 500]]) {
+      const result = solveDualByWorkingSet(problem, { initial });
+      expect(result.status).toBe('optimal');
+      const ours = problem.cuts.transposeTimes(result.lambda);
+      const expected = problem.cuts.transposeTimes(reference.duals!);
+      const difference = maxAbs(ours.map((v, p) => v - expected[p]!));
+      expect(difference).toBeLessThanOrEqual(1e-8 * Math.max(1, maxAbs(expected)));
+    }
   });
 });

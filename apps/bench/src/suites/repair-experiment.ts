@@ -54,7 +54,8 @@ export interface RepairRun {
   repairSeconds: number;
   stopReason: string;
   parameterCount: number;
-  trace: Omit<IterationTrace, 'kkt'>[];
+  /** Per-iteration trace; `solvePhases` is absent in entries recorded before the solver reported it. */
+  trace: (Omit<IterationTrace, 'kkt' | 'solvePhases'> & { solvePhases?: IterationTrace['solvePhases'] })[];
   meanGradientMs: number;
   meanSolveMs: number;
   meanEvaluateMs: number;
