@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cnnLight } from './builders.js';
 import { exportPytorchSafetensors } from './pytorch-export.js';
 import { maxAbsDiff } from './test-support/reference-forward.js';
+import { pytorchCnnLight } from './test-support/pytorch-cnn-light.js';
 
 const python = '/usr/bin/python3';
 const torchAvailable = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
@@ -16,16 +17,7 @@ const torchAvailable = spawnSync(python, ['-c', 'import torch'], { encoding: 'ut
 const script = String.raw`
 import json, struct, sys, numpy as np, torch, torch.nn as nn
 torch.set_num_threads(1)
-class CNNLight(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 8, 3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(8, 16, 3, stride=2, padding=1)
-        self.fc1 = nn.Linear(7 * 7 * 16, 50)
-        self.fc2 = nn.Linear(50, 10)
-    def forward(self, x):
-        x = torch.relu(self.conv2(torch.relu(self.conv1(x))))
-        return self.fc2(torch.relu(self.fc1(torch.flatten(x, 1))))
+${pytorchCnnLight}
 raw = open(sys.argv[1], 'rb').read()
 (length,) = struct.unpack('<Q', raw[:8])
 header = json.loads(raw[8:8 + length])

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cnnLightSpec } from './builders.js';
 import { loadPytorchSafetensors } from './pytorch-safetensors-file.js';
 import { maxAbsDiff } from './test-support/reference-forward.js';
+import { pytorchCnnLight } from './test-support/pytorch-cnn-light.js';
 
 const python = '/usr/bin/python3';
 const torchAvailable = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
@@ -18,16 +19,7 @@ const script = String.raw`
 import json, struct, sys, torch, torch.nn as nn
 torch.manual_seed(0)
 torch.set_num_threads(1)
-class CNNLight(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 8, 3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(8, 16, 3, stride=2, padding=1)
-        self.fc1 = nn.Linear(7 * 7 * 16, 50)
-        self.fc2 = nn.Linear(50, 10)
-    def forward(self, x):
-        x = torch.relu(self.conv2(torch.relu(self.conv1(x))))
-        return self.fc2(torch.relu(self.fc1(torch.flatten(x, 1))))
+${pytorchCnnLight}
 model = CNNLight()
 header, blobs, offset = {}, [], 0
 for name, t in sorted(model.state_dict().items()):
