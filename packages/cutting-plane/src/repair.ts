@@ -50,7 +50,7 @@ export interface RepairOptions {
   cleanLoss?: CleanLossConstraint | false;
   /** M, the number of QP iterations. Default 20. */
   maxIterations?: number;
-  /** A constraint gets a cut at an iterate when g > −cutThreshold. Default 0 (violated only). */
+  /** A constraint gets a cut at an iterate when g > −cutThreshold. Default 0: every g > 0, also those within `feasibilityTolerance` (counted as satisfied). */
   cutThreshold?: number;
   /** Drop accumulated cuts whose linear model holds at the current iterate with more than `slack`. Default off. */
   dropSatisfiedCuts?: { slack: number } | false;
