@@ -1,11 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.ts';
 
 export default defineConfig({
   test: {
-    // Only the sources: the compiled copies under dist/ would run every test twice.
-    include: ['src/**/*.test.ts'],
+    ...sharedTestOptions,
     testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
   },
 });

@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.ts';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    ...sharedTestOptions,
     testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
   },
 });

@@ -1,11 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.ts';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    ...sharedTestOptions,
     setupFiles: ['src/test-support/setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
   },
 });
