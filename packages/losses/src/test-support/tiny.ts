@@ -41,3 +41,30 @@ export function withLoss<T>(name: string, options: Record<string, unknown>, fn: 
     loss.dispose?.();
   }
 }
+
+/**
+ * Danskin check: the largest gap between the loss's gradient and a central finite difference of
+ * its value, over one random entry per variable, relative to the gradient's scale.
+ */
+export function danskinError(loss: Loss, model: SequentialClassifier, batch: LossBatch, seed: string): number {
+  const out = loss.compute(model, batch);
+  const random = new Random(seed);
+  let worst = 0;
+  let scale = 0;
+  try {
+    for (const variable of model.trainableVariables) {
+      const analytic = out.grads[variable.name]!.dataSync();
+      scale = Math.max(scale, ...Array.from(analytic, Math.abs));
+      const index = random.int(variable.size);
+      const fd = finiteDifference(variable, index, 2e-3, () => {
+        const o = loss.compute(model, batch);
+        tf.dispose(Object.values(o.grads));
+        return o.value;
+      });
+      worst = Math.max(worst, Math.abs(fd - analytic[index]!));
+    }
+  } finally {
+    tf.dispose(Object.values(out.grads));
+  }
+  return worst / Math.max(scale, 1e-3);
+}
