@@ -63,12 +63,7 @@ export class TransferSet {
     const adversarials = { fgsm: [] as tf.Tensor[], pgd: [] as tf.Tensor[] };
     const accuracy = { fgsm: [] as number[], pgd: [] as number[] };
     for (const name of evaluationAttackNames) {
-      const result = await runAttack(original, { x: test.x, labels: test.labels }, evaluationAttack(name, settings), {
-        epsilons: settings.epsilons,
-        bounds: settings.bounds,
-        seed: settings.seed,
-        batchSize: settings.batchSize,
-      });
+      const result = await runAttack(original, { x: test.x, labels: test.labels }, evaluationAttack(name, settings), attackRunOptions(settings));
       tf.dispose(result.raw);
       adversarials[name] = result.clipped;
       accuracy[name] = result.robustAccuracy!;
@@ -87,17 +82,16 @@ export class TransferSet {
   }
 }
 
+/** The ε list, bounds, seed and batch size both evaluations attack with. */
+function attackRunOptions(settings: EvaluationSettings) {
+  return { epsilons: settings.epsilons, bounds: settings.bounds, seed: settings.seed, batchSize: settings.batchSize };
+}
+
 /** Fresh white-box FGSM and PGD against `classifier` itself. */
 export async function adaptiveAccuracy(classifier: Classifier, test: TestSet, settings: EvaluationSettings): Promise<RobustAccuracy> {
   const accuracy = { fgsm: [] as number[], pgd: [] as number[] };
   for (const name of evaluationAttackNames) {
-    const result = await runAttack(classifier, { x: test.x, labels: test.labels }, evaluationAttack(name, settings), {
-      epsilons: settings.epsilons,
-      bounds: settings.bounds,
-      seed: settings.seed,
-      batchSize: settings.batchSize,
-      returnAdversarials: false,
-    });
+    const result = await runAttack(classifier, { x: test.x, labels: test.labels }, evaluationAttack(name, settings), { ...attackRunOptions(settings), returnAdversarials: false });
     accuracy[name] = result.robustAccuracy!;
   }
   return accuracy;
