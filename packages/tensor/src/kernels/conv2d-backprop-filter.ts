@@ -8,6 +8,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { readFloat32, writeTensorInfo } from './backend-data.js';
+import { requiredKernel } from './required-kernel.js';
 
 /**
  * Unrolls the input into patchesᵀ [kh·kw·inC, batch·outH·outW] (im2col, zero padding).
@@ -110,8 +111,7 @@ export function conv2dBackpropFilterKernel(backendName: string, { preferConv = t
         const viaConv = dilatedConvFilterGradient(kernelBackend, backendName, x, dy, info);
         if (viaConv !== null) return { ...viaConv, shape: [...filterShape] };
       }
-      const matMul = getKernel('BatchMatMul', backendName);
-      if (matMul == null) throw new Error(`backend '${backendName}' has no BatchMatMul kernel`);
+      const matMul = requiredKernel('BatchMatMul', backendName);
       const taps = info.filterHeight * info.filterWidth * info.inChannels;
       const columns = info.batchSize * info.outHeight * info.outWidth;
       const patches = writeTensorInfo(

@@ -10,6 +10,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { readFloat32, writeTensorInfo } from './backend-data.js';
+import { requiredKernel } from './required-kernel.js';
 
 /**
  * The input gradient of a conv2d with stride s splits into s_h·s_w "phases": input row
@@ -84,12 +85,6 @@ export function rearrangeFilter(filter: Float32Array, info: backend_util.Conv2DI
   return out;
 }
 
-function kernelOf(name: string, backendName: string): KernelConfig {
-  const kernel = getKernel(name, backendName);
-  if (kernel == null) throw new Error(`backend '${backendName}' has no ${name} kernel`);
-  return kernel;
-}
-
 const wrappedMarker = Symbol('liftguard.subPixelInputGradient');
 const originals = new Map<string, KernelConfig>();
 
@@ -121,7 +116,7 @@ function subPixelKernelFunc(original: KernelConfig): KernelFunc {
         'float32',
       );
       temporaries.push(phaseFilter);
-      const phases = kernelOf('Conv2D', backendName).kernelFunc({
+      const phases = requiredKernel('Conv2D', backendName).kernelFunc({
         inputs: { x: dy, filter: phaseFilter },
         backend,
         attrs: { strides: 1, pad: plan.padding, dataFormat: 'NHWC', dilations: 1 },
@@ -131,12 +126,12 @@ function subPixelKernelFunc(original: KernelConfig): KernelFunc {
         temporaries.push(phases);
         // [n·Q_h, Q_w, s_h, s_w, C] → [n·Q_h, s_h, Q_w, s_w, C]: row q·s_h + a_h, column q_w·s_w + a_w.
         const grouped: TensorInfo = { ...phases, shape: [batchSize * plan.phaseRows, plan.phaseColumns, sh, sw, inChannels] };
-        interleaved = kernelOf('Transpose', backendName).kernelFunc({ inputs: { x: grouped }, backend, attrs: { perm: [0, 2, 1, 3, 4] } }) as TensorInfo;
+        interleaved = requiredKernel('Transpose', backendName).kernelFunc({ inputs: { x: grouped }, backend, attrs: { perm: [0, 2, 1, 3, 4] } }) as TensorInfo;
       }
       const fullShape = [batchSize, plan.phaseRows * sh, plan.phaseColumns * sw, inChannels];
       if (fullShape[1] === inHeight && fullShape[2] === inWidth) return { ...interleaved, shape: [batchSize, inHeight, inWidth, inChannels] };
       temporaries.push(interleaved);
-      return kernelOf('Slice', backendName).kernelFunc({
+      return requiredKernel('Slice', backendName).kernelFunc({
         inputs: { x: { ...interleaved, shape: fullShape } },
         backend,
         attrs: { begin: [0, 0, 0, 0], size: [batchSize, inHeight, inWidth, inChannels] },

@@ -7,6 +7,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { requiredKernel } from './required-kernel.js';
 
 const wrappedMarker = Symbol('liftguard.transposeFreeMatMul');
 const originals = new Map<string, KernelConfig>();
@@ -15,8 +16,7 @@ const originals = new Map<string, KernelConfig>();
 export const transposeFreeMatMulKernels = ['BatchMatMul', '_FusedMatMul'] as const;
 
 function transposeLastTwo(backend: KernelBackend, backendName: string, x: TensorInfo): TensorInfo {
-  const transpose = getKernel('Transpose', backendName);
-  if (transpose == null) throw new Error(`backend '${backendName}' has no Transpose kernel`);
+  const transpose = requiredKernel('Transpose', backendName);
   const rank = x.shape.length;
   const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
   return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as TensorInfo;
