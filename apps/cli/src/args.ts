@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { OptionSpec, OptionValues } from './command.js';
 import { UsageError } from './errors.js';
+import { checkFlagLimit, maxSeed } from './limits.js';
 
 /** Reads a JSON config file whose keys are option names; values become flag strings. */
 export function readConfig(file: string, options: Record<string, OptionSpec>): OptionValues {
@@ -41,7 +42,7 @@ export function parseCommandArgs(
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options: Object.fromEntries(
         Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}) }]),
       ),
@@ -60,6 +61,28 @@ export function parseCommandArgs(
   return { values: { ...defaults, ...fromConfig, ...flags }, positionals: parsed.positionals };
 }
 
+/** A value that starts like a negative number, e.g. `-0.1` or `-1,2`. */
+const negativeNumber = /^-(\d|\.\d|Infinity)/;
+
+/**
+ * `--eps -0.1` as `--eps=-0.1`: node:util reads a value that starts with a dash as a flag
+ * ("argument is ambiguous"), so a negative number after a string flag is joined to it here
+ * and then gets the flag's own range error.
+ */
+function joinNegativeValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && negativeNumber.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 /** A number flag within bounds, or a UsageError naming the flag. */
 export function numberOption(
   values: OptionValues,
@@ -76,7 +99,13 @@ export function numberOption(
   if (value < min || value > max) {
     throw new UsageError(`--${name} must be in [${min}, ${max}], got ${value}`);
   }
+  checkFlagLimit(name, value, values['allow-large'] === true);
   return value;
+}
+
+/** `--seed`: an integer in [0, 2³² − 1], so that the seed a report records is the one used. */
+export function seedOption(values: OptionValues): number {
+  return numberOption(values, 'seed', { min: 0, max: maxSeed, integer: true }) ?? 0;
 }
 
 /** A comma-separated list of numbers, e.g. `--eps 0.05,0.1`. */

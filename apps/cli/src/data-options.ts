@@ -1,7 +1,7 @@
 import { DatasetNotFoundError, datasetNames, experimentSplits, loadDataset, type DatasetName, type ExperimentSplits, type ImageSet } from '@liftguard/data';
 import { choiceOption, numberOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 
 export const dataOptions: Record<string, OptionSpec> = {
   dataset: { type: 'string', placeholder: 'NAME', description: 'mnist | fashion-mnist', default: 'mnist' },
@@ -35,6 +35,13 @@ export async function loadSplits(values: OptionValues): Promise<LoadedSplits> {
   }
   const validationSize = numberOption(values, 'validation-size', { min: 0, integer: true }) ?? 10_000;
   const trainSize = numberOption(values, 'train-size', { min: 1, integer: true });
+  const available = loaded.train.count;
+  if (validationSize >= available) {
+    throw new UsageError(`--validation-size ${validationSize} leaves no training images: ${dataset} has ${available} training images`);
+  }
+  if (trainSize !== undefined && trainSize + validationSize > available) {
+    throw new UsageError(`--train-size ${trainSize} and --validation-size ${validationSize} need ${trainSize + validationSize} images; ${dataset} has ${available} training images`);
+  }
   let splits: ExperimentSplits;
   try {
     splits = experimentSplits(loaded, { validationSize, ...(trainSize === undefined ? {} : { trainSize }) });
@@ -42,5 +49,6 @@ export async function loadSplits(values: OptionValues): Promise<LoadedSplits> {
     throw new CliError((error as Error).message);
   }
   const testSize = numberOption(values, 'test-size', { min: 1, integer: true });
+  if (splits.test.count === 0) throw new CliError(`${dataset}: the test set in ${loaded.files.source} has no images`);
   return { ...splits, test: firstN(splits.test, testSize), dataset, source: loaded.files.source };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, initBackend } from '@liftguard/tensor';
 import { parseCommandArgs } from './args.js';
 import { commands } from './commands/index.js';
@@ -21,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const output = new Output(values.json === true, values.quiet === true);
+  // tfjs' own console banners ("install our node backend") repeat what the backend note says; --debug keeps them.
+  if (values.debug !== true) tf.env().set('PROD', true);
   let ready: Promise<void> | undefined;
   const backend = () =>
     (ready ??= initBackend({

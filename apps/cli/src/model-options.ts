@@ -5,6 +5,7 @@ import { loadClassifier, manifestFileName } from '@liftguard/models/node';
 import { choiceOption, numberListOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
 import { CliError, UsageError } from './errors.js';
+import { checkFitsInMemory, maxLayerWidth, trainingBytes } from './limits.js';
 
 export const modelBuilders = ['mlp', 'cnn-light', 'cnn'] as const;
 
@@ -23,12 +24,22 @@ export async function resolveModel(values: OptionValues, seed: number): Promise<
     if (name === 'mlp') {
       const widths = numberListOption(values, 'widths', 1);
       if (widths && (widths.length < 2 || widths.some((w) => !Number.isInteger(w)))) throw new UsageError('--widths needs at least two integers');
+      if (widths) checkWidths(widths, values['allow-large'] === true);
       return { model: mlp(widths, options), id: `mlp-${(widths ?? [784, 128, 128, 10]).join('-')}` };
     }
     return { model: name === 'cnn' ? cnn(options) : cnnLight(options), id: name };
   }
   if (values.widths !== undefined) throw new UsageError('--widths applies to --model mlp only');
   return { model: await loadModel(name), id: name };
+}
+
+/** Refuses layer widths above the limit (unless allowed) and models that would not fit in memory. */
+function checkWidths(widths: number[], allowLarge: boolean): void {
+  const widest = Math.max(...widths);
+  if (widest > maxLayerWidth && !allowLarge) {
+    throw new UsageError(`--widths has a layer of ${widest} units, above the limit ${maxLayerWidth}; pass --allow-large to go beyond it`);
+  }
+  checkFitsInMemory(`an MLP of widths ${widths.join(',')}`, trainingBytes(widths));
 }
 
 /** Loads a saved model directory with errors a user can act on. */

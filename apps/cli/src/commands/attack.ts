@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { attackInternalLayers, runAttacks, type WorstCaseResult } from '@liftguard/attacks';
 import { internalLayers } from '@liftguard/losses';
 import { exampleImagesBlock, internalLayersEntry, parseReport, renderHtml, worstCaseEntry, type RobustnessReport } from '@liftguard/report';
-import { numberListOption, numberOption, requiredOption } from '../args.js';
+import { numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
 import { attackOptions, defaultEpsilons, resolveAttacks } from '../attack-options.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
@@ -41,7 +41,7 @@ export const attackCommand: Command = {
     const rhos = numberListOption(values, 'internal-rho', 0);
     const count = numberOption(values, 'count', { min: 1, integer: true })!;
     const exampleCount = numberOption(values, 'examples', { min: 0, integer: true })!;
-    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const seed = seedOption(values);
     const split = values.split === 'validation' ? 'validation' : values.split === 'test' ? 'test' : undefined;
     if (!split) throw new UsageError(`--split must be test or validation; got '${String(values.split)}'`);
     await backend();

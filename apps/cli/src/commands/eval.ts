@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fgsm, pgd, runAttack } from '@liftguard/attacks';
 import { accuracy } from '@liftguard/models';
-import { choiceOption, numberListOption, numberOption, requiredOption } from '../args.js';
+import { choiceOption, numberListOption, requiredOption, seedOption } from '../args.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { checkModelFitsImages, loadModel } from '../model-options.js';
@@ -27,7 +27,7 @@ export const evalCommand: Command = {
     const split = choiceOption(values, 'split', ['test', 'validation', 'train'] as const)!;
     const epsilons = numberListOption(values, 'eps', 0);
     const norm = choiceOption(values, 'norm', ['linf', 'l2'] as const)!;
-    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const seed = seedOption(values);
     await backend();
     const model = await loadModel(modelDir);
     const splits = await loadSplits(values);

@@ -6,7 +6,7 @@ import { DualQpSolver, HighsQpSolver, repairClassifier, type QpSolver } from '@l
 import type { GlpkLpSolver as GlpkSolverClass } from '@liftguard/lp-glpk';
 import { saveClassifier } from '@liftguard/models/node';
 import { parseReport, type DocumentReport } from '@liftguard/report';
-import { choiceOption, numberOption, requiredOption } from '../args.js';
+import { choiceOption, numberOption, requiredOption, seedOption } from '../args.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
@@ -55,7 +55,7 @@ export const repairCommand: Command = {
   async run({ values, output, backend }) {
     const modelDir = requiredOption(values, 'model');
     const out = requiredOption(values, 'out');
-    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const seed = seedOption(values);
     const solverName = choiceOption(values, 'solver', solvers)!;
     const perClass = numberOption(values, 'per-class', { min: 1, integer: true })!;
     const omega = numberOption(values, 'omega', { min: 0, max: 1 })!;

@@ -5,7 +5,7 @@ import { accuracy, trainClassifier, type EpochRecord } from '@liftguard/models';
 import { directoryCheckpoint } from '@liftguard/models/node';
 import { liftedNetworkOf, lipschitzEstimates } from '@liftguard/losses';
 import { parseReport, type DocumentReport } from '@liftguard/report';
-import { choiceOption, numberOption, requiredOption } from '../args.js';
+import { choiceOption, numberOption, requiredOption, seedOption } from '../args.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
@@ -36,7 +36,7 @@ export const trainCommand: Command = {
   },
   async run({ values, output, backend }) {
     const out = requiredOption(values, 'out');
-    const seed = numberOption(values, 'seed', { integer: true }) ?? 0;
+    const seed = seedOption(values);
     const epochs = numberOption(values, 'epochs', { min: 1, integer: true })!;
     const batchSize = numberOption(values, 'batch-size', { min: 1, integer: true })!;
     const learningRate = numberOption(values, 'lr', { min: Number.MIN_VALUE })!;
