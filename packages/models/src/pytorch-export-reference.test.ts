@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cnnLight } from './builders.js';
 import { exportPytorchSafetensors } from './pytorch-export.js';
+import { describeWithTorch, python } from './test-support/pytorch.js';
 import { maxAbsDiff } from './test-support/reference-forward.js';
 import { pytorchCnnLight } from './test-support/pytorch-cnn-light.js';
 
-const python = '/usr/bin/python3';
-const torchAvailable = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 
 // PyTorch itself loads our export into its own CNNLight (strict load_state_dict; the file read
 // by hand, as torch 1.13 has no safetensors reader) and runs the forward pass on the given images.
@@ -30,7 +29,7 @@ with torch.no_grad():
     print(json.dumps(model(x).tolist()))
 `;
 
-describe.skipIf(!torchAvailable)('PyTorch export against PyTorch itself', () => {
+describeWithTorch('PyTorch export against PyTorch itself', () => {
   it('CNNLight exported to safetensors gives our logits in a PyTorch CNNLight', () => {
     const dir = mkdtempSync(join(tmpdir(), 'liftguard-torch-export-'));
     try {

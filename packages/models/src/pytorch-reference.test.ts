@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync } from '@liftguard/tensor';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cnnLightSpec } from './builders.js';
 import { loadPytorchSafetensors } from './pytorch-safetensors-file.js';
+import { describeWithTorch, python } from './test-support/pytorch.js';
 import { maxAbsDiff } from './test-support/reference-forward.js';
 import { pytorchCnnLight } from './test-support/pytorch-cnn-light.js';
 
-const python = '/usr/bin/python3';
-const torchAvailable = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 
 // PyTorch itself builds CNNLight, writes its state_dict as safetensors (by hand: torch 1.13
 // has no writer), and runs the forward pass; the import must reproduce its logits.
@@ -34,7 +33,7 @@ with torch.no_grad():
     print(json.dumps({'x': x.flatten().tolist(), 'logits': model(x).tolist()}))
 `;
 
-describe.skipIf(!torchAvailable)('PyTorch import against PyTorch itself', () => {
+describeWithTorch('PyTorch import against PyTorch itself', () => {
   it('CNNLight weights saved by PyTorch give PyTorch logits', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'liftguard-torch-')), 'cnn_light.safetensors');
     const run = spawnSync(python, ['-c', script, path], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
