@@ -50,3 +50,8 @@ export { imageGridSpec } from './render/image-grid-spec.js';
 export { vegaLiteToSvg } from './render/vega-svg.js';
 export { renderMarkdown, type Figure, type MarkdownOptions } from './render/markdown.js';
 export { renderHtml } from './render/html.js';
+export { reportHeader } from './build/report-header.js';
+export { configurationBlock, documentReport } from './build/document-report.js';
+export { robustnessReport, type RobustnessFields } from './build/robustness-report.js';
+export { trainingReport, type TrainingEpoch, type TrainingSummary } from './build/training-report.js';
+export { repairReport, type RepairCandidate, type RepairIteration, type RepairSummary } from './build/repair-report.js';

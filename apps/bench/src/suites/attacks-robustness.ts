@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fgsm, pgd, runAttack, runAttacks, type Attack } from '@liftguard/attacks';
 import type { Dataset } from '@liftguard/data';
-import { attackEntry, exampleImagesBlock, parseReport, worstCaseEntry, type RobustnessReport, type WorstCaseEntry } from '@liftguard/report';
+import { attackEntry, exampleImagesBlock, robustnessReport as buildRobustnessReport, worstCaseEntry, type RobustnessReport, type WorstCaseEntry } from '@liftguard/report';
 import type { BenchModel } from './attacks-models.js';
 
 export interface RobustnessOptions {
@@ -23,7 +23,7 @@ export const l2Epsilons = [0.5, 1, 2];
 
 const percent = (v: number) => `${(100 * v).toFixed(2)} %`;
 
-export async function robustnessReport(model: BenchModel, title: string, data: Dataset, options: RobustnessOptions, log: (line: string) => void = console.log): Promise<RobustnessReport> {
+export async function measureRobustness(model: BenchModel, title: string, data: Dataset, options: RobustnessOptions, log: (line: string) => void = console.log): Promise<RobustnessReport> {
   const { images: count, steps } = options;
   const flat = model.classifier.inputShape.length === 1;
   const pixels = data.test.images.subarray(0, count * 784);
@@ -69,13 +69,7 @@ export async function robustnessReport(model: BenchModel, title: string, data: D
   const worst = await runAttacks(model.classifier, { x, labels }, [fgsm(), pgd({ norm: 'linf', steps }), pgd({ norm: 'linf', steps, loss: 'margin' })], { ...run, epsilons: linfEpsilons, returnAdversarials: false });
   log(`  ${model.recipe.model} worst case of FGSM, PGD, PGD margin (L∞): ${worst.robustAccuracy!.map((a, i) => `ε=${linfEpsilons[i]}: ${percent(a)}`).join(', ')} (${(worst.timings.totalMs / 1000).toFixed(0)} s)`);
   x.dispose();
-  return parseReport({
-    schema: 'liftguard-report',
-    schemaVersion: 1,
-    kind: 'robustness',
-    title,
-    createdAt: new Date().toISOString(),
-    environment: { backend: options.backend, libraryVersions: options.libraryVersions, node: process.version, platform: `${process.platform}-${process.arch}` },
+  return buildRobustnessReport(title, { backend: options.backend, libraryVersions: options.libraryVersions, node: process.version, platform: `${process.platform}-${process.arch}` }, {
     dataset: { name: 'mnist', split: count === data.test.count ? 'test (all)' : `test (first ${count})`, count },
     model: { id: model.key, hash: `sha256:${model.weightsSha256}` },
     cleanAccuracy: clean,
@@ -87,7 +81,7 @@ export async function robustnessReport(model: BenchModel, title: string, data: D
       `Attacks: ${count.toLocaleString('en-US')} MNIST test images in batches of ${options.batchSize}, untargeted on the true labels, bounds [0, 1], cross-entropy on logits (the margin loss max_{j≠y} z_j − z_y where a row says so); PGD ${steps} steps of 2.5ε/${steps} with a uniform random start, 1 restart, seed ${options.seed}; FGSM is one step of ε without random start. ` +
         'The L∞ worst case (runAttacks) runs FGSM, then PGD (cross-entropy) on the images FGSM did not break, then PGD (margin loss) on the rest; its PGDs draw their own random starts, so a stage can sit a few images above the standalone row.',
     ],
-  }) as RobustnessReport;
+  });
 }
 
 /** Names the margin-loss PGD stage apart from the cross-entropy one (both are 'pgd'). */

@@ -12,7 +12,7 @@ import { markdownTable, machineInfo, writeResults } from '../results.js';
 import { pytorchVersion } from '../pytorch.js';
 import type { BenchSuite } from '../suite.js';
 import { attackBenchModels, type BenchModel } from './attacks-models.js';
-import { l2Epsilons, linfEpsilons, robustnessReport } from './attacks-robustness.js';
+import { l2Epsilons, linfEpsilons, measureRobustness } from './attacks-robustness.js';
 import { measureThroughput, type ThroughputResult } from './attacks-throughput.js';
 
 function flag(args: string[], name: string): string | undefined {
@@ -93,7 +93,7 @@ export const suite: BenchSuite = {
         ['mlp', 'MLP 784-128-128-10 (BP) on MNIST'],
         ['cnn-light', 'CNNLight (BP) on MNIST'],
       ] as const) {
-        reports.push(await robustnessReport(models[name], title, data, { images, batchSize, steps, seed: 0, backend: backend.name, libraryVersions }));
+        reports.push(await measureRobustness(models[name], title, data, { images, batchSize, steps, seed: 0, backend: backend.name, libraryVersions }));
       }
       const sweepSeconds = (performance.now() - started) / 1000;
       console.log(`  robust accuracy sweeps: ${sweepSeconds.toFixed(0)} s`);

@@ -1,7 +1,7 @@
 // docs/results/arovr.{json,md}: runs merged across invocations, seed statistics, the Lipschitz plot.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderMarkdown, type Block, type DocumentReport } from '@liftguard/report';
+import { documentReport, renderMarkdown, type Block, type DocumentReport } from '@liftguard/report';
 import { markdownTable, machineInfo, writeResults, type MachineInfo } from '../results.js';
 import { paperMethods, paperSetting, runId, type ExperimentSetting, type MethodRun } from './losses-experiment.js';
 
@@ -125,15 +125,8 @@ function plotReport(groups: SettingGroup[], backend: string, machine: MachineInf
     blocks.push(chart('Lipschitz estimate ‖W2 W1 W0‖₂ per epoch', '‖W2 W1 W0‖₂', group, (r) => r.lipschitz.map((l, epoch) => [epoch, l[0]!])));
     blocks.push(chart('Validation accuracy per epoch', 'validation accuracy', group, (r) => r.history.filter((h) => h.validationAccuracy !== undefined).map((h) => [h.epoch + 1, h.validationAccuracy!])));
   }
-  return {
-    schema: 'liftguard-report',
-    schemaVersion: 1,
-    kind: 'document',
-    title: 'AROVR experiment: Lipschitz estimates and validation accuracy per epoch',
-    createdAt: machine.date,
-    environment: { backend, libraryVersions: { '@tensorflow/tfjs-core': '4.22.0' }, node: machine.node, platform: machine.platform },
-    blocks,
-  };
+  const environment = { backend, libraryVersions: { '@tensorflow/tfjs-core': '4.22.0' }, node: machine.node, platform: machine.platform };
+  return documentReport('AROVR experiment: Lipschitz estimates and validation accuracy per epoch', environment, blocks, machine.date);
 }
 
 /** Writes docs/results/arovr.{json,md} and the figures arovr.figure-N.svg under `root`. */

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { attackInternalLayers, runAttacks, type WorstCaseResult } from '@liftguard/attacks';
 import { internalLayers } from '@liftguard/losses';
-import { exampleImagesBlock, internalLayersEntry, parseReport, renderHtml, worstCaseEntry, type RobustnessReport } from '@liftguard/report';
+import { exampleImagesBlock, internalLayersEntry, renderHtml, robustnessReport, worstCaseEntry } from '@liftguard/report';
 import { numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
 import { attackOptions, defaultEpsilons, resolveAttacks } from '../attack-options.js';
 import type { Command } from '../command.js';
@@ -60,13 +60,7 @@ export const attackCommand: Command = {
       const internal = rhos
         ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })
         : undefined;
-      const report: RobustnessReport = {
-        schema: 'liftguard-report',
-        schemaVersion: 1,
-        kind: 'robustness',
-        title: `Robustness of ${modelDir} on ${splits.dataset} ${split}`,
-        createdAt: new Date().toISOString(),
-        environment: reportEnvironment(),
+      const validated = robustnessReport(`Robustness of ${modelDir} on ${splits.dataset} ${split}`, reportEnvironment(), {
         dataset: { name: splits.dataset, split, count: n },
         model: { id: modelDir, hash: modelHash(modelDir) },
         cleanAccuracy: result.cleanAccuracy,
@@ -74,8 +68,7 @@ export const attackCommand: Command = {
         worstCase: [worstCaseEntry(result)],
         ...(internal ? { internalLayers: internalLayersEntry(internal) } : {}),
         ...(exampleCount > 0 && result.clipped.length > 0 ? { examples: examples(result, set.images, set.height, set.width, exampleCount, epsilons) } : {}),
-      };
-      const validated = parseReport(report);
+      });
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, JSON.stringify(validated, null, 2) + '\n');
       if (typeof values.html === 'string') await writeFile(values.html, await renderHtml(validated));

@@ -5,7 +5,7 @@ import { adversarialSet } from '@liftguard/attacks';
 import { DualQpSolver, HighsQpSolver, repairClassifier, type QpSolver } from '@liftguard/cutting-plane';
 import type { GlpkLpSolver as GlpkSolverClass } from '@liftguard/lp-glpk';
 import { saveClassifier } from '@liftguard/models/node';
-import { parseReport, type DocumentReport } from '@liftguard/report';
+import { repairReport } from '@liftguard/report';
 import { choiceOption, numberOption, requiredOption, seedOption } from '../args.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
@@ -137,7 +137,7 @@ export const repairCommand: Command = {
         trace: result.trace,
         seconds,
       };
-      const report = repairReport(summary);
+      const report = repairReport(summary, reportEnvironment());
       await writeFile(join(out, 'repair-report.json'), JSON.stringify(report, null, 2) + '\n');
       output.result(summary, () =>
         [
@@ -158,42 +158,4 @@ export const repairCommand: Command = {
 
 function candidateSummary(c: { iteration: number; violation: number; violatedCount: number; cleanError: number; changeNorm: number; cleanLoss: number | undefined }) {
   return { iteration: c.iteration, violation: c.violation, violatedCount: c.violatedCount, cleanError: c.cleanError, cleanLoss: c.cleanLoss ?? null, changeNorm: c.changeNorm };
-}
-
-function repairReport(summary: { model: string; solver: string; pool: ReturnType<typeof candidateSummary>[]; paretoFront: ReturnType<typeof candidateSummary>[]; chosen: ReturnType<typeof candidateSummary>; trace: { iteration: number; cuts: number; qpStatus: string; changeNorm: number; violatedConstraints: number }[] }): DocumentReport {
-  const report: DocumentReport = {
-    schema: 'liftguard-report',
-    schemaVersion: 1,
-    kind: 'document',
-    title: `Cutting-plane repair of ${summary.model}`,
-    createdAt: new Date().toISOString(),
-    environment: reportEnvironment(),
-    blocks: [
-      { type: 'text', text: 'Resolved configuration and result:\n```\n' + JSON.stringify(summary, (key, value) => (key === 'pool' || key === 'trace' || key === 'paretoFront' ? undefined : value), 2) + '\n```' },
-      {
-        type: 'table',
-        title: 'Candidate pool (iteration 0 is the original model)',
-        header: ['iteration', 'violation V', 'violated', 'clean error E', '‖Δw‖'],
-        rows: summary.pool.map((c) => [c.iteration, c.violation, c.violatedCount, c.cleanError, c.changeNorm]),
-      },
-      {
-        type: 'scatter-chart',
-        title: 'Candidate pool and Pareto front (violation vs clean error)',
-        x: { label: 'violation V (mean hinge on X_adv)' },
-        y: { label: 'clean error E' },
-        series: [
-          { name: 'pool', points: summary.pool.map((c) => [c.violation, c.cleanError] as [number, number]) },
-          { name: 'Pareto front', points: summary.paretoFront.map((c) => [c.violation, c.cleanError] as [number, number]) },
-          { name: 'chosen', points: [[summary.chosen.violation, summary.chosen.cleanError]] },
-        ],
-      },
-      {
-        type: 'table',
-        title: 'Iterations',
-        header: ['iteration', 'violated constraints', 'cuts in QP', 'QP status', '‖Δw‖'],
-        rows: summary.trace.map((t) => [t.iteration, t.violatedConstraints, t.cuts, t.qpStatus, t.changeNorm]),
-      },
-    ],
-  };
-  return parseReport(report) as DocumentReport;
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseReport, type DocumentReport } from '@liftguard/report';
+import { documentReport } from '@liftguard/report';
 import { parseCommandArgs } from '../args.js';
 import type { Command, OptionValues } from '../command.js';
 import { reportEnvironment } from '../environment.js';
@@ -76,14 +76,7 @@ export const tourCommand: Command = {
     const rows = [robustRow('BP', bp, bpRobust), robustRow('AROVR', arovr, arovrRobust)];
     const cnnRows = [before, after].map((r, i) => [i === 0 ? 'CNNLight' : 'CNNLight repaired', pct(r.cleanAccuracy), ...r.robust.flatMap((a) => a.robustAccuracy.map(pct))]);
     const cnnHeader = ['model', 'clean accuracy', ...before.robust.flatMap((a) => a.epsilons.map((e) => `${a.attack} ε=${e}`))];
-    const summary: DocumentReport = parseReport({
-      schema: 'liftguard-report',
-      schemaVersion: 1,
-      kind: 'document',
-      title: 'LiftGuard tour: lifted networks, attacks and cutting-plane repair on MNIST',
-      createdAt: new Date().toISOString(),
-      environment: reportEnvironment(),
-      blocks: [
+    const summary = documentReport('LiftGuard tour: lifted networks, attacks and cutting-plane repair on MNIST', reportEnvironment(), [
         { type: 'text', text: `Every number below was measured in this run (${seconds.toFixed(0)} s on the ${reportEnvironment().backend} backend, seed ${seed}${quick ? ', quick mode' : ''}). MLPs: ${trainSize} training images, ${epochs} epoch(s); attacks on the first ${count} test images. Details: mlp-bp/, mlp-arovr/, cnn-light/, cnn-light-repaired/ (JSON reports rendered to .md and .html next to them).` },
         { type: 'table', title: 'MLP robustness (accuracy under attack; internal layers: accuracy at ρ values)', header, rows },
         {
@@ -97,8 +90,7 @@ export const tourCommand: Command = {
           ],
         },
         { type: 'table', title: `CNNLight before and after repair on ${repair.adversarialSet.count} adversarial examples (${repair.stopReason}, ‖Δw‖ = ${repair.chosen.changeNorm.toPrecision(3)}, ${repair.seconds.toFixed(1)} s)`, header: cnnHeader, rows: cnnRows },
-      ],
-    }) as DocumentReport;
+    ]);
     await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     output.note('rendering every report to Markdown and HTML');
     await run('', reportCommand, [out]);

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { accuracy, trainClassifier, type EpochRecord } from '@liftguard/models';
+import { accuracy, trainClassifier } from '@liftguard/models';
 import { directoryCheckpoint } from '@liftguard/models/node';
 import { liftedNetworkOf, lipschitzEstimates } from '@liftguard/losses';
-import { parseReport, type DocumentReport } from '@liftguard/report';
+import { trainingReport } from '@liftguard/report';
 import { choiceOption, numberOption, requiredOption, seedOption } from '../args.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
@@ -96,7 +96,7 @@ export const trainCommand: Command = {
       lipschitz,
       seconds,
     };
-    const report = trainingReport(summary, result.history);
+    const report = trainingReport(summary, reportEnvironment());
     await writeFile(join(out, 'training-report.json'), JSON.stringify(report, null, 2) + '\n');
     output.result(summary, () =>
       [
@@ -108,42 +108,3 @@ export const trainCommand: Command = {
     tf.dispose(model.trainableVariables as tf.Variable[]);
   },
 };
-
-function trainingReport(summary: { model: string; loss: { name: string; config: unknown }; testAccuracy: number; lipschitz: number[][]; dataset: { name: string } }, history: EpochRecord[]): DocumentReport {
-  const report: DocumentReport = {
-    schema: 'liftguard-report',
-    schemaVersion: 1,
-    kind: 'document',
-    title: `Training ${summary.model} with ${summary.loss.name} on ${summary.dataset.name}`,
-    createdAt: new Date().toISOString(),
-    environment: reportEnvironment(),
-    blocks: [
-      { type: 'text', text: 'Resolved configuration:\n```\n' + JSON.stringify(summary, (key, value) => (key === 'history' || key === 'lipschitz' ? undefined : value), 2) + '\n```' },
-      {
-        type: 'table',
-        title: 'Epochs',
-        header: ['epoch', 'learning rate', 'train loss', 'validation accuracy', 'seconds'],
-        rows: history.map((e) => [e.epoch + 1, e.learningRate, e.trainLoss, e.validationAccuracy ?? null, e.seconds]),
-      },
-      {
-        type: 'line-chart',
-        title: 'Validation accuracy per epoch',
-        x: { label: 'epoch' },
-        y: { label: 'accuracy' },
-        series: [{ name: summary.loss.name, points: history.filter((e) => e.validationAccuracy !== undefined).map((e) => [e.epoch + 1, e.validationAccuracy!]) }],
-      },
-      ...(summary.lipschitz.length > 0
-        ? [
-            {
-              type: 'line-chart' as const,
-              title: 'Lipschitz estimate ‖W_{L−1}…W_k‖₂ per epoch',
-              x: { label: 'epoch' },
-              y: { label: '‖W_{L−1}…W_k‖₂', scale: 'log' as const },
-              series: summary.lipschitz[0]!.map((_, k) => ({ name: k === 0 ? 'input (k = 0)' : `layer ${k}`, points: summary.lipschitz.map((row, e) => [e + 1, row[k]!] as [number, number]) })),
-            },
-          ]
-        : []),
-    ],
-  };
-  return parseReport(report) as DocumentReport;
-}
