@@ -15,6 +15,15 @@ export const modelOptions: Record<string, OptionSpec> = {
   init: { type: 'string', placeholder: 'NAME', description: `initialization: ${initializations.join(' | ')} (default: lifted for mlp, pytorch for CNNs)` },
 };
 
+/** The MLP widths the flags ask for, checked against the limits and free memory (before any work starts). */
+export function widthsOption(values: OptionValues): number[] | undefined {
+  const widths = numberListOption(values, 'widths', 1);
+  if (widths === undefined) return undefined;
+  if (widths.length < 2 || widths.some((w) => !Number.isInteger(w))) throw new UsageError('--widths needs at least two integers');
+  checkWidths(widths, values['allow-large'] === true);
+  return widths;
+}
+
 /** Builds a fresh model from a builder name, or loads one from a directory. */
 export async function resolveModel(values: OptionValues, seed: number): Promise<{ model: SequentialClassifier; id: string }> {
   const name = String(values.model ?? 'mlp');
@@ -22,9 +31,7 @@ export async function resolveModel(values: OptionValues, seed: number): Promise<
     const initialization = choiceOption(values, 'init', initializations) as Initialization | undefined;
     const options = { seed, ...(initialization ? { initialization } : {}) };
     if (name === 'mlp') {
-      const widths = numberListOption(values, 'widths', 1);
-      if (widths && (widths.length < 2 || widths.some((w) => !Number.isInteger(w)))) throw new UsageError('--widths needs at least two integers');
-      if (widths) checkWidths(widths, values['allow-large'] === true);
+      const widths = widthsOption(values);
       return { model: mlp(widths, options), id: `mlp-${(widths ?? [784, 128, 128, 10]).join('-')}` };
     }
     return { model: name === 'cnn' ? cnn(options) : cnnLight(options), id: name };

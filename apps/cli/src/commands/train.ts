@@ -11,7 +11,7 @@ import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
 import { CliError } from '../errors.js';
 import { lossOptions, resolveLoss } from '../loss-options.js';
-import { checkModelFitsImages, modelOptions, resolveModel } from '../model-options.js';
+import { checkModelFitsImages, modelOptions, resolveModel, widthsOption } from '../model-options.js';
 import { stopOnInterrupt } from '../interrupt.js';
 
 export const trainCommand: Command = {
@@ -43,6 +43,7 @@ export const trainCommand: Command = {
     const learningRateDecay = numberOption(values, 'lr-decay', { min: Number.MIN_VALUE, max: 1 })!;
     const optimizer = choiceOption(values, 'optimizer', ['adam', 'sgd'] as const)!;
     const loss = resolveLoss(values, seed);
+    widthsOption(values);
     await backend();
     const splits = await loadSplits(values);
     const { model, id } = await resolveModel(values, seed);
