@@ -44,7 +44,7 @@ export function parseCommandArgs(
     parsed = parseArgs({
       args: joinNegativeValues(argv, options),
       options: Object.fromEntries(
-        Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}) }]),
+        Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
       ),
       allowPositionals: true,
       strict: true,
@@ -56,7 +56,7 @@ export function parseCommandArgs(
   const defaults = Object.fromEntries(
     Object.entries(options).flatMap(([name, spec]) => (spec.default === undefined ? [] : [[name, spec.default]])),
   );
-  const flags = parsed.values as OptionValues;
+  const flags = Object.fromEntries(Object.entries(parsed.values).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])) as OptionValues;
   const fromConfig = typeof flags.config === 'string' ? readConfig(flags.config, options) : {};
   return { values: { ...defaults, ...fromConfig, ...flags }, positionals: parsed.positionals };
 }

@@ -8,6 +8,8 @@ export interface OptionSpec {
   /** Shown in help, e.g. `N` or `FILE`. */
   placeholder?: string;
   default?: string | boolean;
+  /** May be given more than once; the values are joined with commas. */
+  multiple?: boolean;
 }
 
 export type OptionValues = Record<string, string | boolean | undefined>;

@@ -9,5 +9,6 @@ export const globalOptions: Record<string, OptionSpec> = {
   'allow-large': { type: 'boolean', description: 'lift the upper bounds on steps, epochs, widths, counts (see the README\'s limits)' },
   backend: { type: 'string', placeholder: 'NAME', description: 'tensorflow | wasm | cpu (default: fastest available; env LIFTGUARD_BACKEND)' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
+  import: { type: 'string', placeholder: 'MODULE', multiple: true, description: 'load a plugin module (a file or an installed package) that registers norms, objectives, attacks, losses or solvers; repeatable' },
   debug: { type: 'boolean', description: 'print stack traces on errors' },
 };

@@ -7,6 +7,7 @@ import { CliError, UsageError } from './errors.js';
 import { globalOptions } from './global-options.js';
 import { commandHelp, mainHelp } from './help.js';
 import { Output } from './output.js';
+import { loadPlugins } from './plugins.js';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -17,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
   const command = commands.find((c) => c.name === name);
   if (!command) throw new UsageError(`unknown command '${name}'; commands: ${commands.map((c) => c.name).join(', ')}`);
   const { values, positionals } = parseCommandArgs(rest, { ...globalOptions, ...command.options });
+  if (typeof values.import === 'string') await loadPlugins(values.import.split(',').filter(Boolean));
   if (values.help) {
     process.stdout.write(commandHelp(command) + '\n');
     return 0;
