@@ -11,6 +11,9 @@ import { datasetNames, locateDataset, type DatasetName } from './locate-dataset.
 import { readNpySource, readNpzSource } from './numpy-source.js';
 import { withRegularFile } from './regular-file.js';
 
+/** A path or dataset name, or arrays in memory (whose labels may also be a labels file). */
+export type ImageSource = string | (Omit<ArraySource, 'labels'> & { labels: ArraySource['labels'] | string });
+
 /** What a source string turned out to be, for the readers to recognise. */
 export interface SourceProbe {
   readonly source: string;
@@ -85,7 +88,7 @@ registerImageSourceReader({ kind: 'image-folder', accepts: 'a folder of class su
  * ([0, 1] by default), resized and centre-cropped to `inputShape` when given; the description
  * says what was read and what was done to it.
  */
-export async function loadImageDataset(source: string | ArraySource, options: ImageDatasetOptions = {}): Promise<ImageDataset> {
+export async function loadImageDataset(source: ImageSource, options: ImageDatasetOptions = {}): Promise<ImageDataset> {
   checkLimit(options.limit);
   if (options.split !== undefined && options.split !== 'train' && options.split !== 'test') throw new Error(`split must be 'train' or 'test', got '${String(options.split)}'`);
   if (typeof source !== 'string') {

@@ -5,6 +5,7 @@ export {
   imageSourceReaders,
   type ImageSourceReader,
   type SourceProbe,
+  type ImageSource,
 } from './load-image-dataset.js';
 export { readImageFolder, imageExtensions, defaultMaxPixels } from './image-folder.js';
 export { decodeImage, imageHeader, imageFormatOf, type DecodedImage, type ImageFormat, type ImageHeader } from './image-decode.js';

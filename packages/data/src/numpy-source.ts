@@ -51,7 +51,7 @@ export async function readNpzSource(path: string, options: ImageDatasetOptions):
       labels = { values: array.data, from: `${path}[${labelsName}]` };
     }
     const splitUsed = xName.endsWith('_train') || xName.endsWith('_test') ? split : undefined;
-    return numpyDataset(x, `${path}[${xName}]`, 'npz', labels, { ...options, ...(splitUsed === undefined ? {} : { split: splitUsed }) }, [`arrays: x = ${xName}${labelsName === undefined ? '' : `, labels = ${labelsName}`}`]);
+    return await numpyDataset(x, `${path}[${xName}]`, 'npz', labels, { ...options, ...(splitUsed === undefined ? {} : { split: splitUsed }) }, [`arrays: x = ${xName}${labelsName === undefined ? '' : `, labels = ${labelsName}`}`]);
   } finally {
     await file.close();
   }

@@ -134,7 +134,7 @@ export class ZipArchive {
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-        throw new DataSourceError(this.file.path, `entry '${entry.name}' inflates past its declared ${entry.size} bytes: refused as a possible zip bomb (decompression stopped)`);
+        throw new DataSourceError(this.file.path, `entry '${entry.name}' inflates past its declared ${entry.size} bytes: refused as a possible zip bomb or a corrupt entry (decompression stopped there)`);
       }
       throw new DataSourceError(this.file.path, `entry '${entry.name}' is not valid deflate data (truncated or corrupt): ${e.message}`);
     }
