@@ -45,6 +45,7 @@ export async function readCifar(source: string, options: ImageDatasetOptions, si
   const located = single === undefined ? locateCifar(source) : { variant: single.variant, dir: undefined };
   if (located === undefined) throw new DataSourceError(source, 'holds no CIFAR binary files (data_batch_1.bin … test_batch.bin, or train.bin / test.bin)');
   const { variant } = located;
+  if (options.labels !== undefined) throw new DataSourceError(source, `${variant} records carry their labels: leave the labels option out`);
   const labelKind = options.cifarLabels ?? 'fine';
   const split = options.split ?? 'test';
   let paths = [source];

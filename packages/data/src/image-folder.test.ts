@@ -3,9 +3,29 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
 import { decodeImage } from './image-decode.js';
 import { loadImageDataset } from './load-image-dataset.js';
 import { imagePixel, jpegBytes, pngBytes, writeFile } from './test-support/tiny-images.js';
+import { crc32 } from './zip-archive.js';
+
+/** A PNG assembled chunk by chunk (IHDR, one IDAT, IEND), independent of pngjs's encoder. */
+function handPng(width: number, height: number, colorType: number, interlace: number, idat: Uint8Array): Uint8Array {
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = new Uint8Array([...new TextEncoder().encode(type), ...data]);
+    const out = new Uint8Array(12 + data.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    out.set(body, 4);
+    view.setUint32(8 + data.length, crc32(body));
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([8, colorType, 0, 0, interlace], 8);
+  return new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', ihdr), ...chunk('IDAT', idat), ...chunk('IEND', new Uint8Array(0))]);
+}
 
 const fresh = (name: string) => mkdtempSync(join(tmpdir(), `liftguard-folder-${name}-`));
 
@@ -122,6 +142,16 @@ describe('image folders (one sub-folder per class)', () => {
     view.setUint32(16, 100_000);
     view.setUint32(20, 100_000);
     expect(() => decodeImage(png, 'huge.png', 64 * 2 ** 20)).toThrow(/declares 100000×100000 pixels, more than the 67108864-pixel limit; refused before decoding/);
+  });
+
+  it('an interlaced PNG decodes; one whose data inflates past its size is refused as a bomb', () => {
+    // 1×1 gray interlaced: only Adam7 pass 1 holds data (filter byte 0, then the pixel).
+    const ok = handPng(1, 1, 0, 1, deflateSync(Uint8Array.from([0, 200])));
+    expect(Array.from(decodeImage(ok, 'one.png', 100).pixels)).toEqual([200]);
+    const bomb = handPng(1, 1, 0, 1, deflateSync(new Uint8Array(32 * 2 ** 20)));
+    const start = performance.now();
+    expect(() => decodeImage(bomb, 'bomb.png', 100)).toThrow(/bomb\.png: inflates past the \d+ bytes a 1×1 PNG can hold: refused as a possible decompression bomb/);
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 
   it('a FIFO, or a symlink to a device, among the images is refused without hanging', async () => {

@@ -28,6 +28,7 @@ interface ImageFile {
  * (the first image of every class, then the second, …), so that `limit` samples every class.
  */
 export async function readImageFolder(root: string, options: ImageDatasetOptions): Promise<ImageDataset> {
+  if (options.labels !== undefined) throw new DataSourceError(root, "an image folder's labels are its class folders: leave labels out (classNames orders the classes)");
   const skipped: string[] = [];
   const top = await listDirectory(root);
   const folders: string[] = [];
@@ -39,6 +40,9 @@ export async function readImageFolder(root: string, options: ImageDatasetOptions
   if (folders.length === 0) throw new DataSourceError(root, 'has no class sub-folders: an image folder holds one sub-folder of images per class');
   const given = await readClassNames(options.classNames);
   const classNames = given === undefined ? [...folders].sort() : [...given];
+  if (options.numClasses !== undefined && options.numClasses !== classNames.length) {
+    throw new DataSourceError(root, `numClasses is ${options.numClasses} but there are ${classNames.length} classes (${classNames.slice(0, 5).join(', ')}${classNames.length > 5 ? ', …' : ''})`);
+  }
   const unknown = folders.filter((f) => !classNames.includes(f));
   if (unknown.length > 0) throw new DataSourceError(root, `has class folders not in classNames: ${unknown.slice(0, 5).join(', ')}`);
   const perClass: ImageFile[][] = [];
@@ -83,7 +87,7 @@ export async function readImageFolder(root: string, options: ImageDatasetOptions
   ];
   return finishImageDataset(
     builder,
-    { labels, numClasses: options.numClasses ?? classNames.length, classNames, from: given === undefined ? 'folder names' : `folders ordered by ${typeof options.classNames === 'string' ? options.classNames : 'classNames'}` },
+    { labels, numClasses: classNames.length, classNames, from: given === undefined ? 'folder names' : `folders ordered by ${typeof options.classNames === 'string' ? options.classNames : 'classNames'}` },
     {
       source: root,
       kind: 'image-folder',

@@ -10,10 +10,11 @@ import { BatchIterator, imageSetTensors } from './batch-iterator.js';
 import { experimentSplits } from './experiment-splits.js';
 import { encodeIdx } from './idx.js';
 import { describeImageDataset } from './image-dataset.js';
-import { loadImageSet } from './image-set.js';
+import { loadDataset, loadImageSet } from './image-set.js';
 import { loadImageDataset } from './load-image-dataset.js';
 import { readNpyFile } from './npy-file.js';
 import { parsePixelRange } from './pixel-range.js';
+import { tinyLabel, tinyPixel, writeTinyDataset } from './test-support/tiny-idx.js';
 import { tinyNpy } from './test-support/tiny-zip.js';
 
 beforeAll(async () => {
@@ -149,6 +150,25 @@ describe('loadImageDataset: detection, labels files, safety, no tensor leaks', (
     writeFileSync(join(dir, 'short.txt'), '1\n0\n');
     await expect(loadImageDataset(x, { labels: join(dir, 'short.txt') })).rejects.toThrow(/short\.txt: has 2 labels but .*x\.npy has 3 images/);
     await expect(loadImageDataset(x)).rejects.toThrow(/a \.npy file holds only the images: pass labels/);
+  });
+
+  it("'mnist' by name reads the same test images as loadDataset", async () => {
+    const dir = writeTinyDataset({ count: 6, testCount: 4 });
+    const saved = process.env['LIFTGUARD_DATA_DIR'];
+    process.env['LIFTGUARD_DATA_DIR'] = dir;
+    try {
+      const { set, description } = await loadImageDataset('mnist');
+      const reference = (await loadDataset('mnist', { dataDir: dir })).test;
+      expect(Array.from(set.images)).toEqual(Array.from(reference.images));
+      expect(Array.from(set.labels)).toEqual(Array.from(reference.labels));
+      expect(description).toMatchObject({ source: 'mnist', kind: 'mnist', split: 'test', count: 4, labels: { numClasses: 10 } });
+      const train = await loadImageDataset('mnist', { split: 'train', limit: 2 });
+      expect(train.set.images[5]).toBe(Math.fround(tinyPixel(0, 1, 2) / 255));
+      expect(Array.from(train.set.labels)).toEqual([tinyLabel(0), tinyLabel(1)]);
+    } finally {
+      if (saved === undefined) delete process.env['LIFTGUARD_DATA_DIR'];
+      else process.env['LIFTGUARD_DATA_DIR'] = saved;
+    }
   });
 
   it('in-memory sources go through the same entry point, labels may be a file', async () => {
