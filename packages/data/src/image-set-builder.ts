@@ -2,7 +2,7 @@ import { channelConversion, convertChannels } from './channel-conversion.js';
 import { DataSourceError } from './data-source-error.js';
 import type { ImageDatasetDescription } from './image-dataset.js';
 import { resizeAndCrop } from './image-resize.js';
-import { checkValuesInRange, rangeMap, type PixelRange } from './pixel-range.js';
+import { checkValuesInRange, formatPixelRange, type PixelRange } from './pixel-range.js';
 
 /** The size every image of a set ends up with. */
 export interface ImageShape {
@@ -30,7 +30,6 @@ export const resizeMethod = 'bilinear (antialiased when shrinking) to cover, the
 export class ImageSetBuilder {
   private pixels: Float32Array | undefined;
   private shape: ImageShape | undefined;
-  private readonly map: (v: number) => number;
   private min = Infinity;
   private max = -Infinity;
   private readonly resizedFrom = new Map<string, number>();
@@ -44,22 +43,25 @@ export class ImageSetBuilder {
     readonly settings: BuilderSettings,
   ) {
     this.shape = settings.target;
-    this.map = rangeMap(settings.sourceRange, settings.range);
   }
 
   /** Adds one HWC image (`values` in the source range); `name` identifies it in errors. */
   add(values: ArrayLike<number>, height: number, width: number, channels: number, name: string): void {
     if (this.count >= this.capacity) throw new Error(`ImageSetBuilder: more than the ${this.capacity} images announced`);
     if (values.length !== height * width * channels) throw new Error(`ImageSetBuilder: ${name} has ${values.length} values, not ${height}×${width}×${channels}`);
-    const [lo, hi] = checkValuesInRange(values, this.settings.sourceRange, name);
-    if (lo < this.min) this.min = lo;
-    if (hi > this.max) this.max = hi;
     if (this.shape === undefined) this.shape = { height, width, channels: this.settings.channels ?? (channels === 2 ? 1 : channels === 4 ? 3 : channels) };
     const target = this.shape;
     if (this.settings.target === undefined && (height !== target.height || width !== target.width)) {
       throw new DataSourceError(name, `is ${height}×${width} but earlier images are ${target.height}×${target.width}; pass inputShape to resize every image to one size`);
     }
-    let image: Float32Array = Float32Array.from(values, this.map);
+    const size = target.height * target.width * target.channels;
+    this.pixels ??= new Float32Array(this.capacity * size);
+    const direct = channels === target.channels && height === target.height && width === target.width;
+    // Images that need no conversion are mapped straight into the set's buffer.
+    let image = direct ? this.pixels.subarray(this.count * size, (this.count + 1) * size) : new Float32Array(values.length);
+    const [lo, hi] = mapValues(values, image, this.settings.sourceRange, this.settings.range, name);
+    if (lo < this.min) this.min = lo;
+    if (hi > this.max) this.max = hi;
     if (channels !== target.channels) {
       const conversion = channelConversion(channels, target.channels);
       image = convertChannels(image, height * width, channels, target.channels);
@@ -68,12 +70,10 @@ export class ImageSetBuilder {
     }
     if (height !== target.height || width !== target.width) {
       image = resizeAndCrop(image, height, width, target.channels, target.height, target.width);
-      const size = `${height}×${width}`;
-      this.resizedFrom.set(size, (this.resizedFrom.get(size) ?? 0) + 1);
+      const from = `${height}×${width}`;
+      this.resizedFrom.set(from, (this.resizedFrom.get(from) ?? 0) + 1);
     }
-    const size = target.height * target.width * target.channels;
-    this.pixels ??= new Float32Array(this.capacity * size);
-    this.pixels.set(image, this.count * size);
+    if (!direct) this.pixels.set(image, this.count * size);
     this.count++;
   }
 
@@ -115,4 +115,49 @@ export function checkFlatInputShape(inputShape: readonly number[] | undefined, s
   if (want !== have) {
     throw new DataSourceError(source, `images are ${shape.height}×${shape.width}×${shape.channels} (${have} values) but inputShape [${inputShape.join(', ')}] needs ${want}; give inputShape as [height, width, channels] to resize`);
   }
+}
+
+/**
+ * Maps `values` from `from` to `to` into `out` (one pass), returning the smallest and largest
+ * value; anything outside `from`, NaN or ±Inf is left to `checkValuesInRange` to explain.
+ */
+function mapValues(values: ArrayLike<number>, out: Float32Array, from: PixelRange, to: PixelRange, name: string): [number, number] {
+  if (values instanceof Uint8Array) return mapBytes(values, out, from, to, name);
+  const [a, b] = from;
+  const [c, d] = to;
+  const identity = a === c && b === d;
+  let min = Infinity;
+  let max = -Infinity;
+  let outside = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (!(v >= a && v <= b)) outside = true; // also NaN
+    // (v - a) / (b - a) first keeps byte / 255 bit-identical to the IDX reader's pixels.
+    out[i] = identity ? v : ((v - a) / (b - a)) * (d - c) + c;
+  }
+  if (outside) {
+    checkValuesInRange(values, from, name);
+    throw new DataSourceError(name, `values span [${min}, ${max}], outside ${formatPixelRange(from)}`);
+  }
+  return [min, max];
+}
+
+/** `mapValues` for bytes: a 256-entry table (the same expression per byte value), several times faster. */
+function mapBytes(values: Uint8Array, out: Float32Array, from: PixelRange, to: PixelRange, name: string): [number, number] {
+  const [a, b] = from;
+  const [c, d] = to;
+  const table = new Float32Array(256);
+  for (let v = 0; v < 256; v++) table[v] = a === c && b === d ? v : ((v - a) / (b - a)) * (d - c) + c;
+  let min = 255;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    out[i] = table[v]!;
+  }
+  if (values.length > 0 && (min < a || max > b)) checkValuesInRange(values, from, name);
+  return values.length === 0 ? [NaN, NaN] : [min, max];
 }

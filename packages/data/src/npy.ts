@@ -149,7 +149,8 @@ const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function decodeValues(header: NpyHeader, data: Uint8Array, count: number, source: string): NumericArray {
   const { dtype, itemBytes, littleEndian: le } = header;
   const bytes = data.subarray(0, count * itemBytes);
-  if (dtype === 'bool' || dtype === 'uint8') return Uint8Array.from(bytes, dtype === 'bool' ? (b) => (b === 0 ? 0 : 1) : (b) => b);
+  if (dtype === 'uint8') return bytes.slice();
+  if (dtype === 'bool') return fill(new Uint8Array(count), (i) => (bytes[i] === 0 ? 0 : 1));
   if (dtype === 'int8') return new Int8Array(bytes.slice().buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fast = le === hostLittleEndian;
