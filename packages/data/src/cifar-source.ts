@@ -86,6 +86,7 @@ export async function readCifar(source: string, options: ImageDatasetOptions, si
   }
   const classNames = await cifarClassNames(located.dir, variant, labelKind);
   const numClasses = cifarClassCount(variant, labelKind);
+  if (options.numClasses !== undefined && options.numClasses !== numClasses) throw new DataSourceError(source, `numClasses is ${options.numClasses} but ${variant} ${labelKind === 'coarse' ? 'coarse ' : ''}labels have ${numClasses} classes`);
   return finishImageDataset(
     builder,
     { labels, numClasses, ...(classNames?.length === numClasses ? { classNames } : {}), from: `${variant} records${variant === 'cifar-100' ? ` (${labelKind} labels)` : ''}` },

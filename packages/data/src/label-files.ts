@@ -7,7 +7,7 @@ import { readRegularFile } from './regular-file.js';
 /** Labels files hold at most this many bytes of text (a million labels is ~8 MB). */
 const maxLabelFileBytes = 256 * 2 ** 20;
 
-/** Per-image labels from a file (.npy of integers, .txt one per line, .json array) or as given. */
+/** Per-image labels from a file (.npy of integer values, .txt one per line, .json array) or as given; integrality is checked by resolveLabels. */
 export async function readLabelValues(labels: string | ArrayLike<number> | readonly string[]): Promise<{ values: ArrayLike<number> | readonly string[]; from: string }> {
   if (typeof labels !== 'string') return { values: labels, from: 'array' };
   const ext = extname(labels).toLowerCase();
@@ -15,7 +15,6 @@ export async function readLabelValues(labels: string | ArrayLike<number> | reado
     const array = await readNpyFile(labels);
     const flat = array.shape.length === 1 || (array.shape.length === 2 && array.shape[1] === 1);
     if (!flat) throw new DataSourceError(labels, `has shape (${array.shape.join(', ')}); labels are one integer per image, shape (n,) or (n, 1)`);
-    if (array.dtype.startsWith('float')) throw new DataSourceError(labels, `holds ${array.dtype} values; labels must be integers (one-hot or probability rows are not labels)`);
     return { values: array.data, from: labels };
   }
   return { values: await readTextList(labels, ext), from: labels };

@@ -14,7 +14,8 @@ export async function readNpySource(path: string, options: ImageDatasetOptions):
     throw new DataSourceError(path, 'a .npy file holds only the images: pass labels (a .npy, .txt or .json file, or an array)');
   }
   const x = await readNpyFile(path, { rows: options.limit, maxBytes: options.maxBytes });
-  return numpyDataset(x, path, 'npy', await readLabelValues(options.labels), options, []);
+  const { split: _split, ...rest } = options; // a .npy file has no splits
+  return numpyDataset(x, path, 'npy', await readLabelValues(options.labels), rest, []);
 }
 
 /** Images and labels from a .npz archive (np.savez or np.savez_compressed), arrays chosen by name. */
