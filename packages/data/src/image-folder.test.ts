@@ -62,6 +62,13 @@ describe('image folders (one sub-folder per class)', () => {
     expect(Array.from(set.labels)).toEqual([0, 1]);
   });
 
+  it('limit opens only the images it takes: a corrupt image past the limit is never read', async () => {
+    const root = writePngFolder();
+    writeFile(join(root, 'dog', 'z-corrupt.png'), 'not a png at all');
+    await expect(loadImageDataset(root)).rejects.toThrow(/z-corrupt\.png/);
+    expect((await loadImageDataset(root, { limit: 5 })).set.count).toBe(5);
+  });
+
   it('classNames orders the classes; a folder missing from it is an error', async () => {
     const root = writePngFolder();
     const { set } = await loadImageDataset(root, { classNames: ['dog', 'cat', 'bird'] });

@@ -11,7 +11,7 @@ import { experimentSplits } from './experiment-splits.js';
 import { encodeIdx } from './idx.js';
 import { describeImageDataset } from './image-dataset.js';
 import { loadDataset, loadImageSet } from './image-set.js';
-import { loadImageDataset } from './load-image-dataset.js';
+import { imageSourceReaders, loadImageDataset, registerImageSourceReader } from './load-image-dataset.js';
 import { readNpyFile } from './npy-file.js';
 import { parsePixelRange } from './pixel-range.js';
 import { tinyLabel, tinyPixel, writeTinyDataset } from './test-support/tiny-idx.js';
@@ -176,6 +176,11 @@ describe('loadImageDataset: detection, labels files, safety, no tensor leaks', (
     writeFileSync(join(dir, 'y.txt'), '0\n1\n');
     const { set } = await loadImageDataset({ x: [[[0.5]], [[1]]], labels: join(dir, 'y.txt') });
     expect(Array.from(set.labels)).toEqual([0, 1]);
+  });
+
+  it('readers are a registry: a kind registered twice is an error', () => {
+    expect(imageSourceReaders().map((r) => r.kind)).toEqual(['mnist', 'fashion-mnist', 'npy', 'npz', 'cifar', 'idx', 'idx-file', 'image-folder']);
+    expect(() => registerImageSourceReader({ ...imageSourceReaders()[2]! })).toThrow(/an image source reader for 'npy' is already registered/);
   });
 
   it('unknown sources list what is read; FIFOs are refused without hanging', async () => {
