@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random, type Seed } from '@liftguard/tensor';
-import type { ImageSet } from './image-set.js';
+import { valuesPerImage, type ImageSet } from './image-set.js';
 import { oneHot } from './one-hot.js';
 
-/** `flat`: x is [batch, height·width]; `image`: x is [batch, height, width, 1] (NHWC). */
+/** `flat`: x is [batch, height·width·channels]; `image`: x is [batch, height, width, channels] (NHWC). */
 export type ImageLayout = 'flat' | 'image';
 
 /** One batch. Its tensors belong to the iterator: valid until the next batch is requested. */
@@ -73,8 +73,8 @@ export class BatchIterator {
   *batches(epoch = 0): Generator<Batch, void, undefined> {
     const order = this.order(epoch);
     const { set, batchSize } = this;
-    const pixels = set.height * set.width;
-    const xShape = (n: number) => (this.layout === 'flat' ? [n, pixels] : [n, set.height, set.width, 1]);
+    const pixels = valuesPerImage(set);
+    const xShape = (n: number) => (this.layout === 'flat' ? [n, pixels] : [n, set.height, set.width, set.channels ?? 1]);
     for (let start = 0; start < order.length; start += batchSize) {
       const indices = order.subarray(start, Math.min(start + batchSize, order.length));
       if (indices.length < batchSize && this.dropRemainder) return;
@@ -107,7 +107,7 @@ export class BatchIterator {
 
 /** The whole set as tensors (caller disposes): x in the given layout, int labels, one-hot labels. */
 export function imageSetTensors(set: ImageSet, layout: ImageLayout = 'flat'): { x: tf.Tensor; labels: tf.Tensor1D; oneHot: tf.Tensor2D } {
-  const shape = layout === 'flat' ? [set.count, set.height * set.width] : [set.count, set.height, set.width, 1];
+  const shape = layout === 'flat' ? [set.count, valuesPerImage(set)] : [set.count, set.height, set.width, set.channels ?? 1];
   return {
     x: tf.tensor(set.images, shape, 'float32'),
     labels: tf.tensor1d(set.labels, 'int32'),
