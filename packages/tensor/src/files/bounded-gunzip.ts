@@ -17,17 +17,17 @@ export function isGzipBytes(bytes: Uint8Array): boolean {
  */
 export function checkPromisedInflation(path: string, compressedBytes: number, promisedBytes: number, maxBytes: number): number {
   if (promisedBytes > maxBytes) {
-    throw new FileSafetyError(path, `refusing to decompress ${path}: its header promises ${promisedBytes} bytes, more than the limit of ${maxBytes}`, 'ETOOLARGE');
+    throw new FileSafetyError(path, `refusing to decompress ${path}: its header promises ${promisedBytes} bytes, more than the limit of ${maxBytes}`, 'ETOOLARGE', `its header promises ${promisedBytes} bytes, more than the limit of ${maxBytes}`);
   }
   if (promisedBytes > maxInflatedBytes(compressedBytes)) {
-    throw new FileSafetyError(path, `refusing to decompress ${path}: its header promises ${promisedBytes} bytes, more than ${compressedBytes} bytes of gzip can hold (corrupt header?)`, 'EBOMB');
+    throw new FileSafetyError(path, `refusing to decompress ${path}: its header promises ${promisedBytes} bytes, more than ${compressedBytes} bytes of gzip can hold (corrupt header?)`, 'EBOMB', `its header promises ${promisedBytes} bytes, more than ${compressedBytes} bytes of gzip can hold (corrupt header?)`);
   }
   return promisedBytes;
 }
 
 /** The message for gzip data that inflates to more than its header promised. */
 export function gzipBombError(path: string, maxOutputBytes: number): FileSafetyError {
-  return new FileSafetyError(path, `refusing to decompress ${path}: it inflates to more than the ${maxOutputBytes} bytes its header promises (a gzip bomb or a corrupt file); stopped there`, 'EBOMB');
+  return new FileSafetyError(path, `refusing to decompress ${path}: it inflates to more than the ${maxOutputBytes} bytes its header promises (a gzip bomb or a corrupt file); stopped there`, 'EBOMB', `it inflates to more than the ${maxOutputBytes} bytes its header promises (a gzip bomb or a corrupt file); stopped there`);
 }
 
 /**
@@ -39,6 +39,6 @@ export function gunzipBounded(bytes: Uint8Array, path: string, maxOutputBytes: n
     return gunzipSync(bytes, { maxOutputLength: Math.max(1, maxOutputBytes) });
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw gzipBombError(path, maxOutputBytes);
-    throw new FileSafetyError(path, `cannot decompress ${path}: not a valid gzip stream (truncated or corrupt): ${(error as Error).message}`, 'EGZIP');
+    throw new FileSafetyError(path, `cannot decompress ${path}: not a valid gzip stream (truncated or corrupt): ${(error as Error).message}`, 'EGZIP', `is not a valid gzip stream (truncated or corrupt): ${(error as Error).message}`);
   }
 }

@@ -40,7 +40,7 @@ export async function openRegularFile(path: string, options: BoundedReadOptions 
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) {
-      throw new FileSafetyError(path, `refusing to read ${path}: the ${what} is ${kindOf(stats)}, not a regular file`, 'ENOTREGULAR');
+      throw new FileSafetyError(path, `refusing to read ${path}: the ${what} is ${kindOf(stats)}, not a regular file`, 'ENOTREGULAR', `it is ${kindOf(stats)}, not a regular file`);
     }
     checkSize(path, stats.size, options);
     return { handle, size: stats.size };
@@ -54,10 +54,10 @@ function checkSize(path: string, size: number, options: BoundedReadOptions): voi
   const what = options.what ?? 'file';
   const maxBytes = options.maxBytes ?? defaultMaxFileBytes;
   if (options.expectedBytes !== undefined && size !== options.expectedBytes) {
-    throw new FileSafetyError(path, `refusing to read ${path}: the ${what} is ${size} bytes on disk but ${options.expectedBytes} bytes were promised (truncated or wrong file)`, 'ESIZE');
+    throw new FileSafetyError(path, `refusing to read ${path}: the ${what} is ${size} bytes on disk but ${options.expectedBytes} bytes were promised (truncated or wrong file)`, 'ESIZE', `it is ${size} bytes on disk but ${options.expectedBytes} bytes were promised (truncated or wrong file)`);
   }
   if (size > maxBytes) {
-    throw new FileSafetyError(path, `refusing to read ${path}: the ${what} is ${size} bytes, more than the limit of ${maxBytes}`, 'ETOOLARGE');
+    throw new FileSafetyError(path, `refusing to read ${path}: the ${what} is ${size} bytes, more than the limit of ${maxBytes}`, 'ETOOLARGE', `it is ${size} bytes, more than the limit of ${maxBytes}`);
   }
 }
 

@@ -5,6 +5,8 @@ export class FileSafetyError extends Error {
     message: string,
     /** The errno code behind it (ENOENT, EACCES…) or a refusal code (ELOCKED, EEXISTS, ENOTREGULAR, ETOOLARGE, EBOMB, EPSEUDOFS). */
     readonly code: string,
+    /** The message without the action and path, e.g. "it does not exist", for callers that add their own prefix. */
+    readonly reason: string = message,
   ) {
     super(message);
     this.name = 'FileSafetyError';
@@ -44,7 +46,7 @@ export function describeFileError(error: unknown, path: string, action: string):
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'EUNKNOWN';
   const sentence = errnoSentences[code];
   const detail = sentence ?? `failed (${code}: ${firstLine((error as Error)?.message ?? String(error))})`;
-  return new FileSafetyError(path, `cannot ${action} ${path}: it ${detail}`, code);
+  return new FileSafetyError(path, `cannot ${action} ${path}: it ${detail}`, code, `it ${detail}`);
 }
 
 function firstLine(text: string): string {
