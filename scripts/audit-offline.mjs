@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Offline dependency audit: licenses and install scripts of everything in package-lock.json,
+/* global process, console */
 // read from the installed packages, against scripts/audit-policy.json. No network needed.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
