@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Offline dependency audit: licenses and install scripts of everything in package-lock.json,
-/* global process, console */
 // read from the installed packages, against scripts/audit-policy.json. No network needed.
+/* global process, console */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
