@@ -135,3 +135,22 @@ describe('extra files', () => {
     model.dispose();
   });
 });
+
+describe('directoryCheckpoint', () => {
+  it('reports once where an earlier result was moved, then replaces its own checkpoints', async () => {
+    const { directoryCheckpoint } = await import('./directory-checkpoint.js');
+    const root = mkdtempSync(join(tmpdir(), 'liftguard-dirckpt-'));
+    const dir = join(root, 'out');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'old-result.json'), '{}');
+    const moved: string[] = [];
+    const sink = directoryCheckpoint(dir, { onPreviousMoved: (p) => moved.push(p) });
+    const model = mlp([4, 2], { seed: 1 });
+    await sink.save(model, { epoch: 0 });
+    await sink.save(model, { epoch: 1 });
+    expect(moved).toHaveLength(1);
+    expect(readFileSync(join(moved[0]!, 'old-result.json'), 'utf8')).toBe('{}');
+    expect(readdirSync(root).sort()).toEqual(['out', moved[0]!.slice(root.length + 1)].sort());
+    model.dispose();
+  });
+});
