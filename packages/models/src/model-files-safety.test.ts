@@ -113,6 +113,19 @@ describe('safetensors safety', () => {
     expect(parseSafetensors(fine).get('b')!.values).toEqual(new Float32Array([3]));
   });
 
+  it('checks the size on disk against the header before reading the data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liftguard-st-'));
+    const bytes = encodeSafetensors({ a: { shape: [4], values: new Float32Array([1, 2, 3, 4]) } });
+    writeFileSync(join(dir, 'cut.safetensors'), bytes.subarray(0, bytes.length - 4));
+    await expect(loadPytorchSafetensors(join(dir, 'cut.safetensors'), { inputShape: [4], layers: [] } as never, {} as never)).rejects.toThrow(
+      `cut.safetensors: is ${bytes.length - 4} bytes on disk but its header promises ${bytes.length} (truncated?)`,
+    );
+    const huge = new Uint8Array(16);
+    new DataView(huge.buffer).setBigUint64(0, 2n ** 40n, true);
+    writeFileSync(join(dir, 'huge.safetensors'), huge);
+    await expect(loadPytorchSafetensors(join(dir, 'huge.safetensors'), { inputShape: [4], layers: [] } as never, {} as never)).rejects.toThrow(/header length 1099511627776 is over the format's limit/);
+  });
+
   it('refuses a safetensors path that is a symbolic link to /dev/zero', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'liftguard-st-'));
     symlinkSync('/dev/zero', join(dir, 'w.safetensors'));
