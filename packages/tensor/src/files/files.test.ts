@@ -197,6 +197,14 @@ describe('output lock', () => {
     await lock.release();
   });
 
+  it('takes over a lock whose pid now belongs to another process (pid reuse: different start time)', async () => {
+    const target = join(scratch(), 'out');
+    writeFileSync(lockPathFor(target), JSON.stringify({ pid: 1, host: hostname(), startedAt: 'x', processStart: 'not-the-start-of-pid-1' }));
+    const lock = await acquireOutputLock(target);
+    expect(JSON.parse(readFileSync(lockPathFor(target), 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+
   it('never takes over a live owner or one on another host', async () => {
     const target = join(scratch(), 'out');
     writeFileSync(lockPathFor(target), JSON.stringify({ pid: 1, host: hostname(), startedAt: 'x' }));

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
-import { unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { describeFileError, FileSafetyError } from './file-error.js';
 import { makeFolder, refusePseudoFileSystem } from './pseudo-file-system.js';
@@ -13,6 +13,19 @@ export interface LockOwner {
   startedAt: string;
   /** What the owner is doing, e.g. "liftguard train". */
   command?: string;
+  /** The kernel's start time of the owner process (Linux), so a reused pid is not mistaken for the owner. */
+  processStart?: string;
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or undefined off Linux. */
+function processStartOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; fields after it follow the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A held lock on an output path; `release()` removes the lock file (also done at process exit). */
@@ -29,14 +42,15 @@ export function lockPathFor(target: string): string {
   return `${dirname(path)}/${basename(path)}.lock`;
 }
 
-/** True when a process with this pid exists on this machine. */
-function isAlive(pid: number): boolean {
+/** True when the owner's process still runs on this machine (same pid and, where known, same start time). */
+function isAlive(owner: LockOwner): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(owner.pid, 0);
   } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
+    if ((error as { code?: string }).code !== 'EPERM') return false;
   }
+  const start = owner.processStart === undefined ? undefined : processStartOf(owner.pid);
+  return start === undefined || start === owner.processStart;
 }
 
 async function readOwner(path: string): Promise<LockOwner | undefined> {
@@ -65,7 +79,7 @@ async function createExclusive(path: string, owner: LockOwner): Promise<boolean>
 
 /** An owner is stale when it ran on this host and its process is gone; locks from other hosts are never taken over. */
 function isStale(owner: LockOwner | undefined): boolean {
-  return owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
+  return owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !isAlive(owner);
 }
 
 /**
@@ -77,7 +91,14 @@ export async function acquireOutputLock(target: string, options: { command?: str
   const path = lockPathFor(target);
   await refusePseudoFileSystem(path);
   await makeFolder(dirname(path));
-  const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), ...(options.command ? { command: options.command } : {}) };
+  const processStart = processStartOf(process.pid);
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    ...(options.command ? { command: options.command } : {}),
+    ...(processStart !== undefined ? { processStart } : {}),
+  };
   if (!(await createExclusive(path, owner))) {
     const current = await readOwner(path);
     if (!isStale(current) || !(await takeOver(path, current!, owner))) {
