@@ -264,4 +264,30 @@ describe('repairClassifier', () => {
     expect(() => selectParameters(model, { names: ['nope'] })).toThrow(/nope/);
     expect(() => selectParameters(model, { lastVariables: 5 })).toThrow();
   });
+
+  it('stops at an abort between iterations, choosing among the candidates so far', async () => {
+    restore();
+    const controller = new AbortController();
+    controller.abort();
+    const before = await assertNoLeaksAsync(() =>
+      repairClassifier({ classifier: model, adversarial, validation, cleanLoss: false, maxIterations: 10, signal: controller.signal }),
+    );
+    expect(before.stopReason).toBe('interrupted');
+    expect(before.stoppedEarly).toBe(true);
+    expect(before.trace).toHaveLength(0);
+    expect(before.pool).toHaveLength(1);
+    expect(Array.from(readParameters(model.trainableVariables))).toEqual(Array.from(original));
+
+    restore();
+    const during = new AbortController();
+    const result = await assertNoLeaksAsync(() =>
+      repairClassifier({ classifier: model, adversarial, validation, cleanLoss: false, maxIterations: 10, signal: during.signal, onIteration: () => during.abort() }),
+    );
+    expect(result.trace).toHaveLength(1);
+    expect(['interrupted', 'feasible', 'stalled', 'solver-failed']).toContain(result.stopReason);
+    expect(result.stoppedEarly).toBe(result.stopReason === 'interrupted');
+    // What the variables hold is the chosen candidate, a complete iterate.
+    expect(Array.from(readParameters(model.trainableVariables))).toEqual(Array.from(result.parameters));
+    restore();
+  });
 });

@@ -72,6 +72,8 @@ export interface RepairOptions {
   leave?: 'chosen' | 'original';
   /** Called after every iteration with its trace entry. */
   onIteration?: (trace: IterationTrace) => void;
+  /** Checked before every iteration (after a yield to the event loop, so a Ctrl-C handler can run): when aborted, repair stops and chooses among the candidates so far. */
+  signal?: AbortSignal;
 }
 
 export interface IterationTrace {
@@ -107,7 +109,7 @@ export interface IterationTrace {
   evaluateMs: number;
 }
 
-export type StopReason = 'feasible' | 'max-iterations' | 'stalled' | 'solver-failed';
+export type StopReason = 'feasible' | 'max-iterations' | 'stalled' | 'solver-failed' | 'interrupted';
 
 export interface RepairResult {
   /** Names and shapes of the moving variables, in the order `parameters` is laid out. */
@@ -121,6 +123,8 @@ export interface RepairResult {
   paretoFront: Candidate[];
   trace: IterationTrace[];
   stopReason: StopReason;
+  /** True when `signal` stopped the run before it finished (stopReason 'interrupted'). */
+  stoppedEarly: boolean;
   /** L(w̄) on the clean subset (when the clean-loss constraint is on). */
   originalCleanLoss: number | undefined;
 }
@@ -232,6 +236,12 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
         stopReason = 'feasible';
         break;
       }
+      // One iteration is a long synchronous stretch: let signal handlers run between iterations.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) {
+        stopReason = 'interrupted';
+        break;
+      }
       // Displacement of the current iterate from w̄: cut right-hand sides are in d = w − w̄.
       const offset = new Float64Array(n);
       for (let p = 0; p < n; p++) offset[p] = current.parameters[p]! - original[p]!;
@@ -335,6 +345,7 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
       paretoFront: paretoFront(pool),
       trace,
       stopReason,
+      stoppedEarly: stopReason === 'interrupted',
       originalCleanLoss,
     };
   } catch (error) {

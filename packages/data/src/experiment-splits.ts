@@ -20,11 +20,24 @@ export interface SplitOptions {
  */
 export function experimentSplits(dataset: Pick<Dataset, 'train' | 'test'>, options: SplitOptions = {}): ExperimentSplits {
   const total = dataset.train.count;
+  const { trainSize, validationSize } = splitSizes(total, options);
+  return {
+    train: sliceImageSet(dataset.train, 0, trainSize),
+    validation: sliceImageSet(dataset.train, total - validationSize, total),
+    test: dataset.test,
+  };
+}
+
+/** The checked sizes of the training and validation sets cut from `total` training images. */
+export function splitSizes(total: number, options: SplitOptions = {}): { trainSize: number; validationSize: number } {
   const validationSize = options.validationSize ?? 10_000;
-  const trainSize = options.trainSize ?? total - validationSize;
   if (!Number.isInteger(validationSize) || validationSize < 0) {
     throw new Error(`validationSize must be a non-negative integer, got ${validationSize}`);
   }
+  if (options.trainSize === undefined && validationSize >= total) {
+    throw new Error(`validationSize ${validationSize} leaves no training images: the data set has ${total} training images`);
+  }
+  const trainSize = options.trainSize ?? total - validationSize;
   if (!Number.isInteger(trainSize) || trainSize <= 0) throw new Error(`trainSize must be a positive integer, got ${trainSize}`);
   if (trainSize + validationSize > total) {
     throw new Error(
@@ -32,9 +45,5 @@ export function experimentSplits(dataset: Pick<Dataset, 'train' | 'test'>, optio
         'training and validation images would overlap',
     );
   }
-  return {
-    train: sliceImageSet(dataset.train, 0, trainSize),
-    validation: sliceImageSet(dataset.train, total - validationSize, total),
-    test: dataset.test,
-  };
+  return { trainSize, validationSize };
 }

@@ -1,4 +1,4 @@
-import { IdxFormatError, readIdxFile, type IdxArray } from './idx.js';
+import { IdxFormatError, readIdxFile, type IdxArray, type RowRange } from './idx.js';
 import { locateDataset, type DatasetFiles, type DatasetName, type LocateOptions } from './locate-dataset.js';
 
 /** Labeled images: pixels as float32 (NHWC: row-major, channels last, one image after another), labels as ints. */
@@ -42,9 +42,13 @@ export async function loadDataset(name: DatasetName, options: LoadOptions = {}):
   return { name, files, train, test };
 }
 
-/** Reads an images file and a labels file (IDX, raw or .gz) and checks that they belong together. */
-export async function loadImageSet(imagesFile: string, labelsFile: string, numClasses = 10): Promise<ImageSet> {
-  const [images, labels] = await Promise.all([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
+/**
+ * Reads an images file and a labels file (IDX, raw or .gz) and checks that they belong together.
+ * With `rows`, only those images are read and converted (the set holds them one after another).
+ */
+export async function loadImageSet(imagesFile: string, labelsFile: string, numClasses = 10, rows?: readonly RowRange[]): Promise<ImageSet> {
+  const options = rows === undefined ? {} : { rows };
+  const [images, labels] = await Promise.all([readIdxFile(imagesFile, options), readIdxFile(labelsFile, options)]);
   return imageSetFromIdx(images, labels, { imagesFile, labelsFile, numClasses });
 }
 

@@ -1,4 +1,18 @@
-export { parseIdx, readIdxFile, encodeIdx, isGzip, IdxFormatError, type IdxArray, type IdxType } from './idx.js';
+export {
+  parseIdx,
+  parseIdxHeader,
+  readIdxFile,
+  readIdxHeader,
+  encodeIdx,
+  isGzip,
+  maxIdxBytes,
+  IdxFormatError,
+  type IdxArray,
+  type IdxType,
+  type IdxHeader,
+  type IdxReadOptions,
+  type RowRange,
+} from './idx.js';
 export {
   locateDataset,
   datasetNames,
@@ -18,7 +32,8 @@ export {
   type Dataset,
   type LoadOptions,
 } from './image-set.js';
-export { experimentSplits, type ExperimentSplits, type SplitOptions } from './experiment-splits.js';
+export { experimentSplits, splitSizes, type ExperimentSplits, type SplitOptions } from './experiment-splits.js';
+export { loadExperimentSplits, type LoadSplitsOptions, type LoadedExperimentSplits } from './load-splits.js';
 export { oneHot } from './one-hot.js';
 export {
   BatchIterator,

@@ -87,6 +87,7 @@ export async function deserializeClassifier(manifest: ModelManifest, weights: Ui
     throw new ModelFormatError(`${source}: the spec has ${expected.length} parameter tensors, the manifest lists ${manifest.parameters.length}`);
   }
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
+  refuseOverlaps(manifest.parameters, source);
   const values = expected.map((p, i) => {
     const entry = manifest.parameters[i]!;
     if (entry.name !== p.name) throw new ModelFormatError(`${source}: parameter ${i} is '${entry.name}', the spec expects '${p.name}'`);
@@ -94,7 +95,7 @@ export async function deserializeClassifier(manifest: ModelManifest, weights: Ui
       throw new ModelFormatError(`${source}: ${p.name} has shape [${entry.shape.join(', ')}], the spec needs [${p.shape.join(', ')}]`);
     }
     const count = p.shape.reduce((a, b) => a * b, 1);
-    if (entry.dtype !== 'float32' || entry.byteLength !== 4 * count || entry.byteOffset < 0 || entry.byteOffset + entry.byteLength > weights.byteLength) {
+    if (entry.dtype !== 'float32' || entry.byteLength !== 4 * count || !Number.isSafeInteger(entry.byteOffset) || entry.byteOffset < 0 || entry.byteOffset + entry.byteLength > weights.byteLength) {
       throw new ModelFormatError(`${source}: ${p.name} has an invalid byte range or dtype`);
     }
     const out = new Float32Array(count);
@@ -102,4 +103,15 @@ export async function deserializeClassifier(manifest: ModelManifest, weights: Ui
     return out;
   });
   return new SequentialClassifier(manifest.spec, values);
+}
+
+/** Two parameters must never share weight bytes (a crafted manifest could alias them). */
+function refuseOverlaps(parameters: ModelManifest['parameters'], source: string): void {
+  const ranges = parameters
+    .map((p) => ({ name: p?.name, start: Number(p?.byteOffset), end: Number(p?.byteOffset) + Number(p?.byteLength) }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 1; i < ranges.length; i++) {
+    const [a, b] = [ranges[i - 1]!, ranges[i]!];
+    if (b.start < a.end) throw new ModelFormatError(`${source}: the byte ranges of ${a.name} [${a.start}, ${a.end}) and ${b.name} [${b.start}, ${b.end}) overlap`);
+  }
 }

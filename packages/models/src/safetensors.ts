@@ -33,11 +33,16 @@ export function parseSafetensors(bytes: Uint8Array, file = '<safetensors>'): Map
   } catch (error) {
     throw new SafetensorsError(file, `header is not valid JSON: ${(error as Error).message}`);
   }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new SafetensorsError(file, `header must be a JSON object of tensors, got ${header === null ? 'null' : Array.isArray(header) ? 'an array' : typeof header}`);
+  }
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const out = new Map<string, NamedTensor>();
+  const ranges: { name: string; begin: number; end: number }[] = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
+    if (entry === null || typeof entry !== 'object') throw new SafetensorsError(file, `${name}: entry must be an object with dtype, shape and data_offsets`);
     const size = bytesPerElement[entry?.dtype];
     if (size === undefined) throw new SafetensorsError(file, `${name}: dtype ${entry?.dtype} is not supported (F64, F32, F16, BF16)`);
     const shape = entry.shape;
@@ -50,9 +55,20 @@ export function parseSafetensors(bytes: Uint8Array, file = '<safetensors>'): Map
         `${name}: data_offsets ${JSON.stringify(entry.data_offsets)} do not hold [${shape.join(', ')}] ${entry.dtype} within ${dataLength} data bytes`,
       );
     }
+    ranges.push({ name, begin: begin!, end: end! });
     out.set(name, { dtype: entry.dtype, shape, values: decode(view, dataStart + begin!, count, entry.dtype) });
   }
+  refuseOverlaps(ranges, file);
   return out;
+}
+
+/** Two tensors must never share data bytes (safetensors forbids it; a crafted file could alias them). */
+function refuseOverlaps(ranges: { name: string; begin: number; end: number }[], file: string): void {
+  const sorted = ranges.filter((r) => r.end > r.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    const [a, b] = [sorted[i - 1]!, sorted[i]!];
+    if (b.begin < a.end) throw new SafetensorsError(file, `data_offsets of ${a.name} [${a.begin}, ${a.end}) and ${b.name} [${b.begin}, ${b.end}) overlap`);
+  }
 }
 
 function decode(view: DataView, offset: number, count: number, dtype: string): Float32Array {

@@ -179,4 +179,41 @@ describe('trainClassifier with an objective and a stop signal', () => {
     reloaded.dispose();
     model.dispose();
   });
+
+  it('sees a real SIGINT within a second even with 2 batches per epoch, and reports stoppedEarly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liftguard-sigint-'));
+    const model = mlp([784, 8, 10], { seed: 3 });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const onSigint = () => {
+      abortedAt = performance.now();
+      controller.abort();
+    };
+    process.once('SIGINT', onSigint);
+    // Sent from outside, like a terminal's Ctrl-C, while the trainer is busy.
+    const { spawn } = await import('node:child_process');
+    spawn('sh', ['-c', `sleep 0.5; kill -INT ${process.pid}`], { stdio: 'ignore' });
+    const result = await assertNoLeaksAsync(() =>
+      trainClassifier(model, {
+        train: sliceImageSet(train, 0, 200),
+        validation: sliceImageSet(validation, 0, 50),
+        epochs: 100_000,
+        batchSize: 100,
+        seed: 0,
+        checkpoint: directoryCheckpoint(dir),
+        signal: controller.signal,
+      }),
+    );
+    const returnedAt = performance.now();
+    process.removeListener('SIGINT', onSigint);
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(returnedAt - abortedAt).toBeLessThan(1000);
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.history.length).toBeLessThan(100_000);
+    // The last good checkpoint is on disk and loads.
+    const reloaded = await loadClassifier(dir);
+    expect(reloaded.parameterCount).toBe(model.parameterCount);
+    reloaded.dispose();
+    model.dispose();
+  });
 });

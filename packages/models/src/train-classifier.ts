@@ -78,7 +78,12 @@ export interface TrainResult {
   restoredBest: boolean;
   /** True when `signal` stopped training before the last epoch finished. */
   stopped: boolean;
+  /** The same as `stopped`, under the name reports use. */
+  stoppedEarly: boolean;
 }
+
+/** Longest stretch of synchronous training between two yields to the event loop, so a Ctrl-C (SIGINT handler) runs within a second. */
+export const maxMillisecondsBetweenYields = 100;
 
 /**
  * Trains any `Classifier`'s variables with backpropagation: shuffled mini-batches (the order
@@ -106,6 +111,15 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
   const started = performance.now();
   emit({ type: 'start', epochs: options.epochs, batchesPerEpoch: batches, trainCount: count });
   let stopped = false;
+  let lastYield = performance.now();
+  // Lets signal handlers and timers run when the last yield is long enough ago, then says whether to stop.
+  const yieldAndCheck = async (): Promise<boolean> => {
+    if (performance.now() - lastYield >= maxMillisecondsBetweenYields) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+    return options.signal?.aborted === true;
+  };
   try {
     for (let epoch = 0; epoch < options.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
@@ -148,8 +162,11 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
         if (!Number.isFinite(value)) throw new Error(`training diverged: loss is ${value} at epoch ${epoch}, batch ${b}; lower the learning rate`);
         lossSum += value;
         if ((b + 1) % settings.batchEventEvery === 0 || b === batches - 1) emit({ type: 'batch', epoch, batch: b, batches, loss: value });
-        // Yield to the event loop so a CLI can redraw and signals are handled.
-        if ((b + 1) % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+        // Checked after every batch, whatever the batch count: the current step finishes, then training stops.
+        if (await yieldAndCheck()) {
+          stopped = true;
+          break;
+        }
       }
       if (stopped) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
@@ -172,6 +189,7 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
         await options.checkpoint.save(model as SequentialClassifier, { epoch, validationAccuracy: record.validationAccuracy, training: describe(options) });
         emit({ type: 'checkpoint', epoch, location: options.checkpoint.location });
       }
+      if (epoch < options.epochs - 1 && (await yieldAndCheck())) stopped = true;
     }
   } finally {
     optimizer.dispose();
@@ -179,7 +197,7 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
   const restore = best !== null && (options.restoreBest ?? true);
   if (restore) tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(best!.values[i]!, v.shape, 'float32'))));
   emit({ type: 'end', bestEpoch: best?.epoch ?? null, bestValidationAccuracy: best?.accuracy ?? null, seconds: (performance.now() - started) / 1000 });
-  return { history, bestEpoch: best?.epoch ?? null, bestValidationAccuracy: best?.accuracy ?? null, restoredBest: restore, stopped };
+  return { history, bestEpoch: best?.epoch ?? null, bestValidationAccuracy: best?.accuracy ?? null, restoredBest: restore, stopped, stoppedEarly: stopped };
 }
 
 function checkOptions(options: TrainOptions) {

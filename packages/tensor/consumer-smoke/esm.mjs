@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaks, capabilityReport, initBackend, Random } from '@liftguard/tensor';
+import { readFileBounded } from '@liftguard/tensor/files';
 
 const info = await initBackend({ quiet: true });
 const report = await capabilityReport();
@@ -11,4 +12,7 @@ if (grad.arraySync().some((row, i) => row.some((v, j) => Math.abs(v - expected[i
   throw new Error('wrong gradient');
 }
 tf.dispose([w, grad]);
+// The Node-only subpath resolves when the package is installed alone, and refuses a device.
+const refused = await readFileBounded('/dev/zero').then(() => false, (e) => e.code === 'ENOTREGULAR');
+if (!refused) throw new Error('@liftguard/tensor/files read /dev/zero');
 console.log(`esm ok on ${info.name}`);

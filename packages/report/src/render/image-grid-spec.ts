@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Image, ImageGridBlock } from '../schema/blocks.js';
+import { oneLine } from './one-line.js';
 
 // Screen pixels per image pixel.
 const zoom = 3;
@@ -24,7 +25,7 @@ export function imageGridSpec(block: ImageGridBlock): TopLevelSpec {
     : [0, 1];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: block.title,
+    title: oneLine(block.title),
     background: 'white',
     config: { view: { stroke: null } },
     vconcat: block.rows.map((row) => ({
@@ -34,7 +35,7 @@ export function imageGridSpec(block: ImageGridBlock): TopLevelSpec {
         {
           width: 90,
           height: (row.images[0]?.height ?? 10) * zoom,
-          data: { values: [{ text: row.label }] },
+          data: { values: [{ text: oneLine(row.label) }] },
           mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
           encoding: {
             text: { field: 'text' },
@@ -44,7 +45,7 @@ export function imageGridSpec(block: ImageGridBlock): TopLevelSpec {
         },
         ...row.images.map((image, c) => ({
           // Every row repeats the column titles so the cells line up.
-          title: block.columns[c] ?? '',
+          title: oneLine(block.columns[c] ?? ''),
           width: image.width * zoom,
           height: image.height * zoom,
           data: { values: pixels(image) },
