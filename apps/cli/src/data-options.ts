@@ -1,4 +1,5 @@
-import { DatasetNotFoundError, datasetNames, experimentSplits, loadDataset, type DatasetName, type ExperimentSplits, type ImageSet } from '@liftguard/data';
+import { DatasetNotFoundError, datasetNames, loadExperimentSplits, type DatasetName, type ExperimentSplits } from '@liftguard/data';
+import { FileSafetyError } from '@liftguard/tensor/files';
 import { choiceOption, numberOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
 import { CliError, UsageError } from './errors.js';
@@ -16,39 +17,27 @@ export interface LoadedSplits extends ExperimentSplits {
   source: string;
 }
 
-function firstN(set: ImageSet, n: number | undefined): ImageSet {
-  if (n === undefined || n >= set.count) return set;
-  const size = set.height * set.width;
-  return { ...set, count: n, images: set.images.subarray(0, n * size), labels: set.labels.subarray(0, n) };
+/** A split-size message from @liftguard/data in the flags' own names. */
+function inFlagNames(message: string): string {
+  return message.replace(/\btrainSize\b/g, '--train-size').replace(/\bvalidationSize\b/g, '--validation-size').replace(/\btestSize\b/g, '--test-size');
 }
 
-/** Loads the dataset and cuts the experiment splits the flags ask for. */
+/** Loads only the experiment splits the flags ask for (headers first, then just those rows). */
 export async function loadSplits(values: OptionValues): Promise<LoadedSplits> {
   const dataset = choiceOption(values, 'dataset', datasetNames) ?? 'mnist';
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-  let loaded;
-  try {
-    loaded = await loadDataset(dataset, dataDir === undefined ? {} : { dataDir });
-  } catch (error) {
-    if (error instanceof DatasetNotFoundError) throw new CliError(error.message);
-    throw new CliError(`${dataset}: ${(error as Error).message}`);
-  }
   const validationSize = numberOption(values, 'validation-size', { min: 0, integer: true }) ?? 10_000;
   const trainSize = numberOption(values, 'train-size', { min: 1, integer: true });
-  const available = loaded.train.count;
-  if (validationSize >= available) {
-    throw new UsageError(`--validation-size ${validationSize} leaves no training images: ${dataset} has ${available} training images`);
-  }
-  if (trainSize !== undefined && trainSize + validationSize > available) {
-    throw new UsageError(`--train-size ${trainSize} and --validation-size ${validationSize} need ${trainSize + validationSize} images; ${dataset} has ${available} training images`);
-  }
-  let splits: ExperimentSplits;
-  try {
-    splits = experimentSplits(loaded, { validationSize, ...(trainSize === undefined ? {} : { trainSize }) });
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
   const testSize = numberOption(values, 'test-size', { min: 1, integer: true });
-  if (splits.test.count === 0) throw new CliError(`${dataset}: the test set in ${loaded.files.source} has no images`);
-  return { ...splits, test: firstN(splits.test, testSize), dataset, source: loaded.files.source };
+  let loaded;
+  try {
+    loaded = await loadExperimentSplits(dataset, { validationSize, ...(dataDir === undefined ? {} : { dataDir }), ...(trainSize === undefined ? {} : { trainSize }), ...(testSize === undefined ? {} : { testSize }) });
+  } catch (error) {
+    if (error instanceof DatasetNotFoundError || error instanceof FileSafetyError) throw new CliError(error.message);
+    const message = (error as Error).message;
+    if (/\b(trainSize|validationSize|testSize)\b/.test(message)) throw new UsageError(`${dataset}: ${inFlagNames(message)}`);
+    throw new CliError(`${dataset}: ${message}`);
+  }
+  const { train, validation, test, files } = loaded;
+  return { train, validation, test, dataset, source: files.source };
 }

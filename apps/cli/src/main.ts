@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, initBackend } from '@liftguard/tensor';
+import { describeFileError, FileSafetyError } from '@liftguard/tensor/files';
 import { parseCommandArgs } from './args.js';
 import { commands } from './commands/index.js';
 import { CliError, UsageError } from './errors.js';
@@ -36,6 +37,13 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** A file-safety refusal, or a raw errno error (ENOENT, EISDIR…) turned into one plain sentence naming the path. */
+function fileErrorOf(error: unknown): FileSafetyError | undefined {
+  if (error instanceof FileSafetyError) return error;
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  return typeof code === 'string' && typeof path === 'string' ? describeFileError(error, path, 'use') : undefined;
+}
+
 const debug = process.argv.includes('--debug');
 main(process.argv.slice(2)).then(
   (code) => {
@@ -43,8 +51,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const usage = error instanceof UsageError;
-    const known = usage || error instanceof CliError || error instanceof BackendUnavailableError;
-    const message = error instanceof Error ? error.message : String(error);
+    const fileError = fileErrorOf(error);
+    const known = usage || error instanceof CliError || error instanceof BackendUnavailableError || fileError !== undefined;
+    const message = fileError?.message ?? (error instanceof Error ? error.message : String(error));
     process.stderr.write(`liftguard: ${usage ? 'usage: ' : ''}${message.split('\n')[0]}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
     else if (!known) process.stderr.write('(run with --debug for the stack trace)\n');

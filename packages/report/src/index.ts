@@ -55,3 +55,4 @@ export { configurationBlock, documentReport } from './build/document-report.js';
 export { robustnessReport, type RobustnessFields } from './build/robustness-report.js';
 export { trainingReport, type TrainingEpoch, type TrainingSummary } from './build/training-report.js';
 export { repairReport, type RepairCandidate, type RepairIteration, type RepairSummary } from './build/repair-report.js';
+export { isReportRendering, htmlGeneratorMark, markdownGeneratorMark } from './render/generator-mark.js';

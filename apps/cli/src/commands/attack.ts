@@ -1,14 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { attackInternalLayers, runAttacks, type WorstCaseResult } from '@liftguard/attacks';
+import { attackInternalLayers, runAttacks, type Attack, type AttackGoal, type WorstCaseResult } from '@liftguard/attacks';
 import { internalLayers } from '@liftguard/losses';
 import { exampleImagesBlock, internalLayersEntry, renderHtml, robustnessReport, worstCaseEntry } from '@liftguard/report';
 import { numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
 import { attackOptions, defaultEpsilons, resolveAttacks } from '../attack-options.js';
-import type { Command } from '../command.js';
+import type { Command, OptionValues } from '../command.js';
+import type { Output } from '../output.js';
 import { dataOptions, loadSplits } from '../data-options.js';
+import { writeFileAtomic } from '@liftguard/tensor/files';
 import { reportEnvironment } from '../environment.js';
+import { claimFile, claimOutput } from '../output-target.js';
 import { CliError, UsageError } from '../errors.js';
 import { imageTensor } from '../images.js';
 import { checkModelFitsImages, loadModel, modelHash } from '../model-options.js';
@@ -44,49 +45,72 @@ export const attackCommand: Command = {
     const seed = seedOption(values);
     const split = values.split === 'validation' ? 'validation' : values.split === 'test' ? 'test' : undefined;
     if (!split) throw new UsageError(`--split must be test or validation; got '${String(values.split)}'`);
-    await backend();
-    const model = await loadModel(modelDir);
-    const splits = await loadSplits(values);
-    const set = splits[split];
-    checkModelFitsImages(model, set.height, set.width, splits.dataset);
-    const n = Math.min(count, set.count);
-    const x = imageTensor(set, model.inputShape, n);
-    const labels = set.labels.subarray(0, n);
-    let result: WorstCaseResult | undefined;
+    const lock = await claimOutput(out, values, 'attack');
+    if (typeof values.html === 'string') await claimFile(values.html, values);
     try {
-      const progress = output.progress(`${attacks.map((a) => a.name).join('+')} on ${n} images`, 1);
-      result = await runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250 });
-      progress.stop();
-      const internal = rhos
-        ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })
-        : undefined;
-      const validated = robustnessReport(`Robustness of ${modelDir} on ${splits.dataset} ${split}`, reportEnvironment(), {
-        dataset: { name: splits.dataset, split, count: n },
-        model: { id: modelDir, hash: modelHash(modelDir) },
-        cleanAccuracy: result.cleanAccuracy,
-        attacks: [],
-        worstCase: [worstCaseEntry(result)],
-        ...(internal ? { internalLayers: internalLayersEntry(internal) } : {}),
-        ...(exampleCount > 0 && result.clipped.length > 0 ? { examples: examples(result, set.images, set.height, set.width, exampleCount, epsilons) } : {}),
-      });
-      await mkdir(dirname(out), { recursive: true });
-      await writeFile(out, JSON.stringify(validated, null, 2) + '\n');
-      if (typeof values.html === 'string') await writeFile(values.html, await renderHtml(validated));
-      output.result(validated, () =>
-        [
-          `${modelDir} on ${n} ${splits.dataset} ${split} images: clean accuracy ${(100 * (result!.cleanAccuracy ?? 0)).toFixed(2)}%`,
-          `worst case over ${attacks.map((a) => a.name).join(', ')} (${norm}): ` + epsilons.map((e, i) => `ε=${e}: ${(100 * result!.robustAccuracy![i]!).toFixed(2)}%`).join(', '),
-          ...(internal ? internal.layers.map((l) => `internal layer ${l.layer}: ` + internal.config.rhos.map((r, i) => `ρ=${r}: ${(100 * l.robustAccuracy[i]!).toFixed(2)}%`).join(', ')) : []),
-          `report: ${out}${typeof values.html === 'string' ? ` and ${values.html}` : ''}`,
-        ].join('\n'),
-      );
+      await backend();
+      await attackInto(out, values, output, { modelDir, attacks, norm, goal, epsilons, rhos, count, exampleCount, seed, split });
     } finally {
-      x.dispose();
-      if (result) tf.dispose(result.clipped);
-      tf.dispose(model.trainableVariables as tf.Variable[]);
+      await lock.release();
     }
   },
 };
+
+interface AttackSettings {
+  modelDir: string;
+  attacks: Attack[];
+  norm: string;
+  goal: AttackGoal;
+  epsilons: number[];
+  rhos: number[] | undefined;
+  count: number;
+  exampleCount: number;
+  seed: number;
+  split: 'test' | 'validation';
+}
+
+/** Attacks the model and writes the robustness report (and its HTML page) atomically. */
+async function attackInto(out: string, values: OptionValues, output: Output, { modelDir, attacks, norm, goal, epsilons, rhos, count, exampleCount, seed, split }: AttackSettings): Promise<void> {
+  const model = await loadModel(modelDir);
+  const splits = await loadSplits(values);
+  const set = splits[split];
+  checkModelFitsImages(model, set.height, set.width, splits.dataset);
+  const n = Math.min(count, set.count);
+  const x = imageTensor(set, model.inputShape, n);
+  const labels = set.labels.subarray(0, n);
+  let result: WorstCaseResult | undefined;
+  try {
+    const progress = output.progress(`${attacks.map((a) => a.name).join('+')} on ${n} images`, 1);
+    result = await runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250 });
+    progress.stop();
+    const internal = rhos
+      ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })
+      : undefined;
+    const validated = robustnessReport(`Robustness of ${modelDir} on ${splits.dataset} ${split}`, reportEnvironment(), {
+      dataset: { name: splits.dataset, split, count: n },
+      model: { id: modelDir, hash: modelHash(modelDir) },
+      cleanAccuracy: result.cleanAccuracy,
+      attacks: [],
+      worstCase: [worstCaseEntry(result)],
+      ...(internal ? { internalLayers: internalLayersEntry(internal) } : {}),
+      ...(exampleCount > 0 && result.clipped.length > 0 ? { examples: examples(result, set.images, set.height, set.width, exampleCount, epsilons) } : {}),
+    });
+    await writeFileAtomic(out, JSON.stringify(validated, null, 2) + '\n');
+    if (typeof values.html === 'string') await writeFileAtomic(values.html, await renderHtml(validated));
+    output.result(validated, () =>
+      [
+        `${modelDir} on ${n} ${splits.dataset} ${split} images: clean accuracy ${(100 * (result!.cleanAccuracy ?? 0)).toFixed(2)}%`,
+        `worst case over ${attacks.map((a) => a.name).join(', ')} (${norm}): ` + epsilons.map((e, i) => `ε=${e}: ${(100 * result!.robustAccuracy![i]!).toFixed(2)}%`).join(', '),
+        ...(internal ? internal.layers.map((l) => `internal layer ${l.layer}: ` + internal.config.rhos.map((r, i) => `ρ=${r}: ${(100 * l.robustAccuracy[i]!).toFixed(2)}%`).join(', ')) : []),
+        `report: ${out}${typeof values.html === 'string' ? ` and ${values.html}` : ''}`,
+      ].join('\n'),
+    );
+  } finally {
+    x.dispose();
+    if (result) tf.dispose(result.clipped);
+    tf.dispose(model.trainableVariables as tf.Variable[]);
+  }
+}
 
 function internalLayersOrExplain(model: Parameters<typeof internalLayers>[0]) {
   try {

@@ -1,13 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { adversarialSet } from '@liftguard/attacks';
 import { DualQpSolver, HighsQpSolver, repairClassifier, type QpSolver } from '@liftguard/cutting-plane';
 import type { GlpkLpSolver as GlpkSolverClass } from '@liftguard/lp-glpk';
-import { saveClassifier } from '@liftguard/models/node';
+import { saveClassifierFolder } from '@liftguard/models/node';
 import { repairReport } from '@liftguard/report';
 import { choiceOption, numberOption, requiredOption, seedOption } from '../args.js';
-import type { Command } from '../command.js';
+import type { Command, OptionValues } from '../command.js';
+import { stopOnInterrupt } from '../interrupt.js';
+import type { Output } from '../output.js';
+import { claimOutput } from '../output-target.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
 import { CliError, UsageError } from '../errors.js';
@@ -72,89 +74,118 @@ export const repairCommand: Command = {
       steps: numberOption(values, 'adv-steps', { min: 1, integer: true })!,
       stepSize: numberOption(values, 'adv-step-size', { min: Number.MIN_VALUE })!,
     };
-    await backend();
-    const model = await loadModel(modelDir);
-    const splits = await loadSplits(values);
-    checkModelFitsImages(model, splits.train.height, splits.train.width, splits.dataset);
-    const { solver, objective } = await createSolver(solverName);
-    const tensors: tf.Tensor[] = [];
-    const keep = <T extends tf.Tensor>(t: T) => (tensors.push(t), t);
+    const lock = await claimOutput(out, values, 'repair');
+    const interrupt = stopOnInterrupt(() => output.note('liftguard: stopping after this iteration (Ctrl-C again to abort); the best candidate so far is saved'));
     try {
-      const pool = Math.min(poolSize, splits.train.count);
-      const poolX = keep(imageTensor(splits.train, model.inputShape, pool));
-      const generation = output.progress('generating adversarial examples (PGD)', 1);
-      // CUTTING_PLANE.md §4: PGD against the predicted labels, top-k most violated per true class.
-      const adversarial = await adversarialSet(
-        model,
-        { x: poolX, labels: splits.train.labels.subarray(0, pool) },
-        perClass,
-        {
-          ...generator,
-          randomStart: true,
-          clip: values['adv-clip'] === true,
-          seed,
-        },
-        { batchSize: 250 },
-      );
-      keep(adversarial.x);
-      generation.stop();
-      const cleanStart = pool;
-      const cleanCount = Math.min(cleanSize, splits.train.count - cleanStart);
-      const clean = { x: keep(imageTensor(splits.train, model.inputShape, cleanCount, cleanStart)), labels: splits.train.labels.subarray(cleanStart, cleanStart + cleanCount) };
-      const selectionCount = Math.min(selectionSize, splits.validation.count);
-      const validation = { x: keep(imageTensor(splits.validation, model.inputShape, selectionCount)), labels: splits.validation.labels.subarray(0, selectionCount) };
-      const progress = output.progress('cutting-plane repair', iterations);
-      const started = performance.now();
-      const result = await repairClassifier({
-        classifier: model,
-        adversarial: { x: adversarial.x, labels: adversarial.labels },
-        clean,
-        validation,
-        margin,
-        omega,
-        maxIterations: iterations,
-        solver,
-        objective,
-        ...(last ? { parameters: { lastVariables: Number(last[1]) } } : {}),
-        onIteration: (trace) => progress.update(trace.iteration + 1, `violated ${trace.violatedConstraints}, ${trace.qpStatus}`),
-      });
-      progress.stop();
-      const seconds = (performance.now() - started) / 1000;
-      await mkdir(out, { recursive: true });
-      await saveClassifier(model, out, { repairedFrom: modelDir, repair: { solver: solverName, omega, iterations, margin, perClass } });
-      const summary = {
-        model: modelDir,
-        out,
-        solver: solverName,
-        objective,
-        adversarialSet: { count: adversarial.labels.length, recipe: adversarial.recipe, violations: adversarial.violations },
-        settings: { omega, iterations, margin, parameters: parametersFlag, cleanCount, selectionCount, seed },
-        stopReason: result.stopReason,
-        original: candidateSummary(result.pool[0]!),
-        chosen: candidateSummary(result.chosen),
-        paretoFront: result.paretoFront.map(candidateSummary),
-        pool: result.pool.map(candidateSummary),
-        trace: result.trace,
-        seconds,
-      };
-      const report = repairReport(summary, reportEnvironment());
-      await writeFile(join(out, 'repair-report.json'), JSON.stringify(report, null, 2) + '\n');
-      output.result(summary, () =>
-        [
-          `repaired ${modelDir} on ${adversarial.labels.length} adversarial examples in ${seconds.toFixed(1)} s (${result.trace.length} iteration(s), ${result.stopReason}, solver ${solverName})`,
-          `violated on X_adv: ${result.pool[0]!.violatedCount} → ${result.chosen.violatedCount}; selection-set error ${(100 * result.pool[0]!.cleanError).toFixed(2)}% → ${(100 * result.chosen.cleanError).toFixed(2)}%; ‖Δw‖ = ${result.chosen.changeNorm.toPrecision(3)}`,
-          `model: ${out}; report: ${join(out, 'repair-report.json')}`,
-        ].join('\n'),
-      );
-    } catch (error) {
-      if (error instanceof UsageError || error instanceof CliError) throw error;
-      throw new CliError((error as Error).message);
+      await backend();
+      await repairInto(out, values, output, interrupt.signal, { modelDir, seed, solverName, perClass, omega, iterations, margin, poolSize, cleanSize, selectionSize, generator, last, parametersFlag });
     } finally {
-      tf.dispose(tensors);
-      tf.dispose(model.trainableVariables as tf.Variable[]);
+      interrupt.dispose();
+      await lock.release();
     }
   },
 };
+
+interface RepairSettings {
+  modelDir: string;
+  seed: number;
+  solverName: (typeof solvers)[number];
+  perClass: number;
+  omega: number;
+  iterations: number;
+  margin: number;
+  poolSize: number;
+  cleanSize: number;
+  selectionSize: number;
+  generator: { epsilon: number; steps: number; stepSize: number };
+  last: RegExpExecArray | null;
+  parametersFlag: string;
+}
+
+/** Generates the adversarial set, repairs and saves the chosen model with its report into the claimed folder. */
+async function repairInto(out: string, values: OptionValues, output: Output, signal: AbortSignal, settings: RepairSettings): Promise<void> {
+  const { modelDir, seed, solverName, perClass, omega, iterations, margin, poolSize, cleanSize, selectionSize, generator, last, parametersFlag } = settings;
+  const model = await loadModel(modelDir);
+  const splits = await loadSplits(values);
+  checkModelFitsImages(model, splits.train.height, splits.train.width, splits.dataset);
+  const { solver, objective } = await createSolver(solverName);
+  const tensors: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T) => (tensors.push(t), t);
+  try {
+    const pool = Math.min(poolSize, splits.train.count);
+    const poolX = keep(imageTensor(splits.train, model.inputShape, pool));
+    const generation = output.progress('generating adversarial examples (PGD)', 1);
+    // CUTTING_PLANE.md §4: PGD against the predicted labels, top-k most violated per true class.
+    const adversarial = await adversarialSet(
+      model,
+      { x: poolX, labels: splits.train.labels.subarray(0, pool) },
+      perClass,
+      {
+        ...generator,
+        randomStart: true,
+        clip: values['adv-clip'] === true,
+        seed,
+      },
+      { batchSize: 250 },
+    );
+    keep(adversarial.x);
+    generation.stop();
+    const cleanStart = pool;
+    const cleanCount = Math.min(cleanSize, splits.train.count - cleanStart);
+    const clean = { x: keep(imageTensor(splits.train, model.inputShape, cleanCount, cleanStart)), labels: splits.train.labels.subarray(cleanStart, cleanStart + cleanCount) };
+    const selectionCount = Math.min(selectionSize, splits.validation.count);
+    const validation = { x: keep(imageTensor(splits.validation, model.inputShape, selectionCount)), labels: splits.validation.labels.subarray(0, selectionCount) };
+    const progress = output.progress('cutting-plane repair', iterations);
+    const started = performance.now();
+    const result = await repairClassifier({
+      classifier: model,
+      adversarial: { x: adversarial.x, labels: adversarial.labels },
+      clean,
+      validation,
+      margin,
+      omega,
+      maxIterations: iterations,
+      solver,
+      objective,
+      ...(last ? { parameters: { lastVariables: Number(last[1]) } } : {}),
+      signal,
+      onIteration: (trace) => progress.update(trace.iteration + 1, `violated ${trace.violatedConstraints}, ${trace.qpStatus}`),
+    });
+    progress.stop();
+    const seconds = (performance.now() - started) / 1000;
+    const summary = {
+      model: modelDir,
+      out,
+      solver: solverName,
+      objective,
+      adversarialSet: { count: adversarial.labels.length, recipe: adversarial.recipe, violations: adversarial.violations },
+      settings: { omega, iterations, margin, parameters: parametersFlag, cleanCount, selectionCount, seed },
+      stopReason: result.stopReason,
+      original: candidateSummary(result.pool[0]!),
+      chosen: candidateSummary(result.chosen),
+      paretoFront: result.paretoFront.map(candidateSummary),
+      pool: result.pool.map(candidateSummary),
+      trace: result.trace,
+      seconds,
+    };
+    const report = repairReport(summary, reportEnvironment());
+    const saved = await saveClassifierFolder(model, out, { repairedFrom: modelDir, repair: { solver: solverName, omega, iterations, margin, perClass } }, { 'repair-report.json': JSON.stringify(report, null, 2) + '\n' });
+    if (saved.previous !== undefined) output.note(`liftguard: the earlier result at ${out} was moved to ${saved.previous}`);
+    output.result(summary, () =>
+      [
+        `repaired ${modelDir} on ${adversarial.labels.length} adversarial examples in ${seconds.toFixed(1)} s (${result.trace.length} iteration(s), ${result.stopReason}, solver ${solverName})`,
+        `violated on X_adv: ${result.pool[0]!.violatedCount} → ${result.chosen.violatedCount}; selection-set error ${(100 * result.pool[0]!.cleanError).toFixed(2)}% → ${(100 * result.chosen.cleanError).toFixed(2)}%; ‖Δw‖ = ${result.chosen.changeNorm.toPrecision(3)}`,
+        `model: ${out}; report: ${join(out, 'repair-report.json')}`,
+      ].join('\n'),
+    );
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CliError) throw error;
+    throw new CliError((error as Error).message);
+  } finally {
+    tf.dispose(tensors);
+    tf.dispose(model.trainableVariables as tf.Variable[]);
+  }
+}
 
 function candidateSummary(c: { iteration: number; violation: number; violatedCount: number; cleanError: number; changeNorm: number; cleanLoss: number | undefined }) {
   return { iteration: c.iteration, violation: c.violation, violatedCount: c.violatedCount, cleanError: c.cleanError, cleanLoss: c.cleanLoss ?? null, changeNorm: c.changeNorm };

@@ -1,8 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseReport, renderHtml, renderMarkdown, ReportValidationError, type Report } from '@liftguard/report';
+import { isReportRendering, parseReport, renderHtml, renderMarkdown, ReportValidationError, type Report } from '@liftguard/report';
+import { readTextBounded } from '@liftguard/tensor/files';
+import { writeFileAtomic } from '@liftguard/tensor/files';
 import type { Command } from '../command.js';
+import { asCliError, claimFile } from '../output-target.js';
 import { CliError, UsageError } from '../errors.js';
 
 export const reportCommand: Command = {
@@ -32,14 +35,29 @@ export const reportCommand: Command = {
       }
       const dir = typeof values.out === 'string' ? values.out : join(file, '..');
       const stem = basename(file, '.json');
-      await mkdir(join(dir, `${stem}-figures`), { recursive: true });
       const { markdown, figures } = await renderMarkdown(report, { figurePrefix: `${stem}-figures/` });
-      for (const figure of figures) await writeFile(join(dir, `${stem}-figures`, figure.name), figure.svg);
-      await writeFile(join(dir, `${stem}.md`), markdown);
-      await writeFile(join(dir, `${stem}.html`), await renderHtml(report));
+      // An earlier rendering is replaced; any other file with the same name only with --force.
+      for (const target of [join(dir, `${stem}.md`), join(dir, `${stem}.html`)]) {
+        if (!(await isEarlierRendering(target))) await claimFile(target, values);
+      }
+      await asCliError(async () => {
+        for (const figure of figures) await writeFileAtomic(join(dir, `${stem}-figures`, figure.name), figure.svg);
+        await writeFileAtomic(join(dir, `${stem}.md`), markdown);
+        await writeFileAtomic(join(dir, `${stem}.html`), await renderHtml(report));
+      });
       rendered.push({ source: file, markdown: join(dir, `${stem}.md`), html: join(dir, `${stem}.html`), figures: figures.length });
     }
     if (rendered.length === 0) throw new CliError(`no LiftGuard reports in ${path}`);
     output.result(rendered, () => rendered.map((r) => `${r.source} → ${r.markdown} (${r.figures} figure(s)), ${r.html}`).join('\n'));
   },
 };
+
+/** Whether `path` holds a rendering made by @liftguard/report (absent files are not). */
+async function isEarlierRendering(path: string): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  try {
+    return isReportRendering(await readTextBounded(path, { maxBytes: 64 * 1024 ** 2 }));
+  } catch {
+    return false;
+  }
+}

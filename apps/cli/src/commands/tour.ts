@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { replaceFolderAtomically, writeFileAtomic } from '@liftguard/tensor/files';
 import { join } from 'node:path';
 import { documentReport } from '@liftguard/report';
 import { parseCommandArgs } from '../args.js';
 import type { Command, OptionValues } from '../command.js';
+import { asCliError, claimOutput } from '../output-target.js';
 import { reportEnvironment } from '../environment.js';
 import { globalOptions } from '../global-options.js';
 import { Output } from '../output.js';
@@ -48,63 +49,70 @@ export const tourCommand: Command = {
       await command.run({ values: { ...parsed.values, quiet: output.quiet } as OptionValues, positionals: parsed.positionals, output: inner, backend });
       return inner.lastResult as T;
     };
-    await mkdir(out, { recursive: true });
-    const started = performance.now();
-    const mlpArgs = ['--train-size', trainSize, '--validation-size', validationSize, '--epochs', epochs, '--batch-size', '50'];
-    const bp = await run<TrainSummary>('training an MLP 784-128-128-10 with backprop (squared loss) on MNIST', trainCommand, ['--out', join(out, 'mlp-bp'), '--loss', 'bp-squared', ...mlpArgs]);
-    const arovr = await run<TrainSummary>('training the same MLP as a lifted network with AROVR (β = 0.5, T = 5)', trainCommand, ['--out', join(out, 'mlp-arovr'), '--loss', 'arovr', '--beta', '0.5', '--rounds', '5', ...mlpArgs]);
-    const attackArgs = ['--eps', '0.05,0.1,0.2', '--steps', '20', '--count', count, '--internal-rho', '0.1,0.2,0.5', '--validation-size', validationSize];
-    const bpRobust = await run<RobustnessSummary>('attacking the BP MLP: FGSM + PGD-20 (L∞) and internal-layer PGD', attackCommand, ['--model', join(out, 'mlp-bp'), '--out', join(out, 'mlp-bp', 'robustness.json'), ...attackArgs]);
-    const arovrRobust = await run<RobustnessSummary>('attacking the AROVR MLP the same way', attackCommand, ['--model', join(out, 'mlp-arovr'), '--out', join(out, 'mlp-arovr', 'robustness.json'), ...attackArgs]);
-    await run<TrainSummary>('training CNNLight (1 epoch)', trainCommand, ['--out', join(out, 'cnn-light'), '--model', 'cnn-light', '--train-size', quick ? '2000' : '20000', '--validation-size', validationSize, '--epochs', '1', '--batch-size', '64']);
-    const repair = await run<RepairSummary>('repairing CNNLight with 10 adversarial training examples (cutting planes, M = 10)', repairCommand, ['--model', join(out, 'cnn-light'), '--out', join(out, 'cnn-light-repaired'), '--iterations', '10', '--validation-size', validationSize, '--pool-size', quick ? '500' : '2000', '--clean-size', '500', '--selection-size', '500']);
-    const evalArgs = ['--eps', '0.05,0.1', '--test-size', count, '--validation-size', validationSize];
-    output.note(`[${++step}/${steps}] evaluating CNNLight before and after repair (FGSM and PGD-40, fresh attacks on each)`);
-    const before = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light'), ...evalArgs]);
-    const after = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light-repaired'), ...evalArgs]);
-    const seconds = (performance.now() - started) / 1000;
+    const lock = await claimOutput(out, values, 'tour');
+    try {
+      // With --force the earlier tour's folder is moved aside whole (never deleted) and an empty one takes its place.
+      const { previous } = await asCliError(() => replaceFolderAtomically(out, async () => undefined));
+      if (previous !== undefined) output.note(`liftguard: the earlier result at ${out} was moved to ${previous}`);
+      const started = performance.now();
+      const mlpArgs = ['--train-size', trainSize, '--validation-size', validationSize, '--epochs', epochs, '--batch-size', '50'];
+      const bp = await run<TrainSummary>('training an MLP 784-128-128-10 with backprop (squared loss) on MNIST', trainCommand, ['--out', join(out, 'mlp-bp'), '--loss', 'bp-squared', ...mlpArgs]);
+      const arovr = await run<TrainSummary>('training the same MLP as a lifted network with AROVR (β = 0.5, T = 5)', trainCommand, ['--out', join(out, 'mlp-arovr'), '--loss', 'arovr', '--beta', '0.5', '--rounds', '5', ...mlpArgs]);
+      const attackArgs = ['--eps', '0.05,0.1,0.2', '--steps', '20', '--count', count, '--internal-rho', '0.1,0.2,0.5', '--validation-size', validationSize];
+      const bpRobust = await run<RobustnessSummary>('attacking the BP MLP: FGSM + PGD-20 (L∞) and internal-layer PGD', attackCommand, ['--model', join(out, 'mlp-bp'), '--out', join(out, 'mlp-bp', 'robustness.json'), ...attackArgs]);
+      const arovrRobust = await run<RobustnessSummary>('attacking the AROVR MLP the same way', attackCommand, ['--model', join(out, 'mlp-arovr'), '--out', join(out, 'mlp-arovr', 'robustness.json'), ...attackArgs]);
+      await run<TrainSummary>('training CNNLight (1 epoch)', trainCommand, ['--out', join(out, 'cnn-light'), '--model', 'cnn-light', '--train-size', quick ? '2000' : '20000', '--validation-size', validationSize, '--epochs', '1', '--batch-size', '64']);
+      const repair = await run<RepairSummary>('repairing CNNLight with 10 adversarial training examples (cutting planes, M = 10)', repairCommand, ['--model', join(out, 'cnn-light'), '--out', join(out, 'cnn-light-repaired'), '--iterations', '10', '--validation-size', validationSize, '--pool-size', quick ? '500' : '2000', '--clean-size', '500', '--selection-size', '500']);
+      const evalArgs = ['--eps', '0.05,0.1', '--test-size', count, '--validation-size', validationSize];
+      output.note(`[${++step}/${steps}] evaluating CNNLight before and after repair (FGSM and PGD-40, fresh attacks on each)`);
+      const before = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light'), ...evalArgs]);
+      const after = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light-repaired'), ...evalArgs]);
+      const seconds = (performance.now() - started) / 1000;
 
-    const robustRow = (name: string, train: TrainSummary, robust: RobustnessSummary) => [
-      name,
-      pct(train.testAccuracy),
-      ...robust.worstCase[0]!.robustAccuracy.map(pct),
-      ...(robust.internalLayers?.layers.map((l) => l.robustAccuracy.map(pct).join(' / ')) ?? []),
-    ];
-    const epsilons = bpRobust.worstCase[0]!.epsilons;
-    const layers = bpRobust.internalLayers?.layers.map((l) => l.layer) ?? [];
-    const header = ['MLP', 'test accuracy', ...epsilons.map((e) => `FGSM+PGD ε=${e}`), ...layers.map((k) => `layer ${k}, ρ=${bpRobust.internalLayers!.rhos.join('/')}`)];
-    const rows = [robustRow('BP', bp, bpRobust), robustRow('AROVR', arovr, arovrRobust)];
-    const cnnRows = [before, after].map((r, i) => [i === 0 ? 'CNNLight' : 'CNNLight repaired', pct(r.cleanAccuracy), ...r.robust.flatMap((a) => a.robustAccuracy.map(pct))]);
-    const cnnHeader = ['model', 'clean accuracy', ...before.robust.flatMap((a) => a.epsilons.map((e) => `${a.attack} ε=${e}`))];
-    const summary = documentReport('LiftGuard tour: lifted networks, attacks and cutting-plane repair on MNIST', reportEnvironment(), [
-        { type: 'text', text: `Every number below was measured in this run (${seconds.toFixed(0)} s on the ${reportEnvironment().backend} backend, seed ${seed}${quick ? ', quick mode' : ''}). MLPs: ${trainSize} training images, ${epochs} epoch(s); attacks on the first ${count} test images. Details: mlp-bp/, mlp-arovr/, cnn-light/, cnn-light-repaired/ (JSON reports rendered to .md and .html next to them).` },
-        { type: 'table', title: 'MLP robustness (accuracy under attack; internal layers: accuracy at ρ values)', header, rows },
-        {
-          type: 'line-chart',
-          title: 'Robust accuracy vs ε (L∞, worst case of FGSM and PGD-20)',
-          x: { label: 'ε' },
-          y: { label: 'robust accuracy', domain: [0, 1] },
-          series: [
-            { name: 'BP', points: [[0, bpRobust.cleanAccuracy], ...epsilons.map((e, i) => [e, bpRobust.worstCase[0]!.robustAccuracy[i]!] as [number, number])] },
-            { name: 'AROVR', points: [[0, arovrRobust.cleanAccuracy], ...epsilons.map((e, i) => [e, arovrRobust.worstCase[0]!.robustAccuracy[i]!] as [number, number])] },
-          ],
-        },
-        { type: 'table', title: `CNNLight before and after repair on ${repair.adversarialSet.count} adversarial examples (${repair.stopReason}, ‖Δw‖ = ${repair.chosen.changeNorm.toPrecision(3)}, ${repair.seconds.toFixed(1)} s)`, header: cnnHeader, rows: cnnRows },
-    ]);
-    await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    output.note('rendering every report to Markdown and HTML');
-    await run('', reportCommand, [out]);
-    const table = (h: (string | number)[], r: (string | number)[][]) => [h.join(' | '), ...r.map((x) => x.join(' | '))].join('\n');
-    output.result({ seconds, bp, arovr, bpRobust: bpRobust.worstCase, arovrRobust: arovrRobust.worstCase, repair, before, after }, () =>
-      [
-        '',
-        table(header, rows),
-        '',
-        table(cnnHeader, cnnRows),
-        '',
-        `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair.`,
-        `All numbers measured in this run (${seconds.toFixed(0)} s). Report: ${join(out, 'summary.html')} (and .md, .json; one folder per model).`,
-      ].join('\n'),
-    );
+      const robustRow = (name: string, train: TrainSummary, robust: RobustnessSummary) => [
+        name,
+        pct(train.testAccuracy),
+        ...robust.worstCase[0]!.robustAccuracy.map(pct),
+        ...(robust.internalLayers?.layers.map((l) => l.robustAccuracy.map(pct).join(' / ')) ?? []),
+      ];
+      const epsilons = bpRobust.worstCase[0]!.epsilons;
+      const layers = bpRobust.internalLayers?.layers.map((l) => l.layer) ?? [];
+      const header = ['MLP', 'test accuracy', ...epsilons.map((e) => `FGSM+PGD ε=${e}`), ...layers.map((k) => `layer ${k}, ρ=${bpRobust.internalLayers!.rhos.join('/')}`)];
+      const rows = [robustRow('BP', bp, bpRobust), robustRow('AROVR', arovr, arovrRobust)];
+      const cnnRows = [before, after].map((r, i) => [i === 0 ? 'CNNLight' : 'CNNLight repaired', pct(r.cleanAccuracy), ...r.robust.flatMap((a) => a.robustAccuracy.map(pct))]);
+      const cnnHeader = ['model', 'clean accuracy', ...before.robust.flatMap((a) => a.epsilons.map((e) => `${a.attack} ε=${e}`))];
+      const summary = documentReport('LiftGuard tour: lifted networks, attacks and cutting-plane repair on MNIST', reportEnvironment(), [
+          { type: 'text', text: `Every number below was measured in this run (${seconds.toFixed(0)} s on the ${reportEnvironment().backend} backend, seed ${seed}${quick ? ', quick mode' : ''}). MLPs: ${trainSize} training images, ${epochs} epoch(s); attacks on the first ${count} test images. Details: mlp-bp/, mlp-arovr/, cnn-light/, cnn-light-repaired/ (JSON reports rendered to .md and .html next to them).` },
+          { type: 'table', title: 'MLP robustness (accuracy under attack; internal layers: accuracy at ρ values)', header, rows },
+          {
+            type: 'line-chart',
+            title: 'Robust accuracy vs ε (L∞, worst case of FGSM and PGD-20)',
+            x: { label: 'ε' },
+            y: { label: 'robust accuracy', domain: [0, 1] },
+            series: [
+              { name: 'BP', points: [[0, bpRobust.cleanAccuracy], ...epsilons.map((e, i) => [e, bpRobust.worstCase[0]!.robustAccuracy[i]!] as [number, number])] },
+              { name: 'AROVR', points: [[0, arovrRobust.cleanAccuracy], ...epsilons.map((e, i) => [e, arovrRobust.worstCase[0]!.robustAccuracy[i]!] as [number, number])] },
+            ],
+          },
+          { type: 'table', title: `CNNLight before and after repair on ${repair.adversarialSet.count} adversarial examples (${repair.stopReason}, ‖Δw‖ = ${repair.chosen.changeNorm.toPrecision(3)}, ${repair.seconds.toFixed(1)} s)`, header: cnnHeader, rows: cnnRows },
+      ]);
+      await writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+      output.note('rendering every report to Markdown and HTML');
+      await run('', reportCommand, [out]);
+      const table = (h: (string | number)[], r: (string | number)[][]) => [h.join(' | '), ...r.map((x) => x.join(' | '))].join('\n');
+      output.result({ seconds, bp, arovr, bpRobust: bpRobust.worstCase, arovrRobust: arovrRobust.worstCase, repair, before, after }, () =>
+        [
+          '',
+          table(header, rows),
+          '',
+          table(cnnHeader, cnnRows),
+          '',
+          `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair.`,
+          `All numbers measured in this run (${seconds.toFixed(0)} s). Report: ${join(out, 'summary.html')} (and .md, .json; one folder per model).`,
+        ].join('\n'),
+      );
+    } finally {
+      await lock.release();
+    }
   },
 };

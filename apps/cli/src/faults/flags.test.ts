@@ -38,7 +38,7 @@ describe('flags with odd values', () => {
   });
 
   it('names the dataset size when the splits ask for more images than it has', () => {
-    expectUsage(['train', '--out', out, '--validation-size', '70000'], /--validation-size 70000 leaves no training images: mnist has 60000 training images/);
-    expectUsage(['train', '--out', out, '--validation-size', '5000', '--train-size', '59000'], /need 64000 images; mnist has 60000/);
+    expectUsage(['train', '--out', out, '--validation-size', '70000'], /mnist: --validation-size 70000 leaves no training images: the data set has 60000 training images/);
+    expectUsage(['train', '--out', out, '--validation-size', '5000', '--train-size', '59000'], /--train-size 59000 \+ --validation-size 5000 exceed the 60000 training images/);
   });
 });

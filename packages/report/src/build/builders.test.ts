@@ -23,7 +23,8 @@ describe('report builders', () => {
     expect(table && 'rows' in table ? table.rows.length : 0).toBe(3);
     const chart = report.blocks.at(-1)!;
     expect(chart.type === 'line-chart' ? chart.series.map((s) => s.points.map((p) => p[1])) : []).toEqual([[10, 11, 12], [5, 6, 7]]);
-    expect(report.blocks[0]!.type === 'text' ? report.blocks[0].text : '').not.toContain('history');
+    const first = report.blocks[0]!;
+    expect(first.type === 'text' ? first.text : '').not.toContain('history');
   });
 
   it('repairReport plots the chosen candidate and the front', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { markdownGeneratorMark } from './generator-mark.js';
 import type { DocumentReport } from '../schema/report.js';
 import type { RobustnessReport } from '../schema/robustness.js';
 import { sampleDocumentReport, sampleRobustnessReport } from '../test-support/sample-report.js';
@@ -81,7 +82,9 @@ describe('hostile strings in every renderer', () => {
   ] as const) {
     it(`Markdown (${kind}): no raw HTML, no links but the figures, one line per table row`, async () => {
       const { markdown, figures } = await renderMarkdown(report, { figurePrefix: 'figures/' });
-      const text = outsideCode(markdown);
+      expect(markdown.startsWith(markdownGeneratorMark)).toBe(true);
+      // The generator mark is this package's constant, not user text.
+      const text = outsideCode(markdown.slice(markdownGeneratorMark.length));
       // CommonMark HTML (blocks, inline tags, autolinks) always starts with '<'.
       expect(text).not.toContain('<');
       // Links and images need an unescaped '['; only the figure images we write have one.

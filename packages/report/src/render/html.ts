@@ -1,3 +1,4 @@
+import { htmlGeneratorMark } from './generator-mark.js';
 import type { Block } from '../schema/blocks.js';
 import type { Report } from '../schema/report.js';
 import { reportBlocks } from '../kinds/report-blocks.js';
@@ -33,7 +34,7 @@ export async function renderHtml(report: Report): Promise<string> {
     else body.push(`<figure>${(await blockSvg(block))!}</figure>`);
   }
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)}</title><style>${style}</style></head>
+<html lang="en"><head><meta charset="utf-8">${htmlGeneratorMark}<title>${escapeHtml(report.title)}</title><style>${style}</style></head>
 <body>
 ${body.join('\n')}
 </body></html>

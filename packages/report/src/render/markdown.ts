@@ -1,3 +1,4 @@
+import { markdownGeneratorMark } from './generator-mark.js';
 import type { Block } from '../schema/blocks.js';
 import type { Report } from '../schema/report.js';
 import { reportBlocks } from '../kinds/report-blocks.js';
@@ -56,5 +57,5 @@ export async function renderMarkdown(
       parts.push(`![${escapeMarkdownInline(block.title)}](${encodeURI(prefix)}${name})`);
     }
   }
-  return { markdown: parts.join('\n\n') + '\n', figures };
+  return { markdown: [markdownGeneratorMark, ...parts].join('\n\n') + '\n', figures };
 }
