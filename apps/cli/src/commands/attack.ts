@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { attackInternalLayers, runAttacks, type WorstCaseResult } from '@liftguard/attacks';
+import { attackInternalLayers, normStrategy, runAttacks, type WorstCaseResult } from '@liftguard/attacks';
 import { internalLayers } from '@liftguard/losses';
 import { exampleImagesBlock, internalLayersEntry, parseReport, renderHtml, worstCaseEntry, type RobustnessReport } from '@liftguard/report';
 import { numberListOption, numberOption, requiredOption } from '../args.js';
-import { attackOptions, defaultEpsilons, resolveAttacks } from '../attack-options.js';
+import { attackOptions, resolveAttacks } from '../attack-options.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
@@ -37,7 +37,7 @@ export const attackCommand: Command = {
     const modelDir = requiredOption(values, 'model');
     const out = requiredOption(values, 'out');
     const { attacks, norm, goal } = resolveAttacks(values);
-    const epsilons = numberListOption(values, 'eps', 0) ?? defaultEpsilons[norm];
+    const epsilons = numberListOption(values, 'eps', 0) ?? [...normStrategy(norm).defaultEpsilons];
     const rhos = numberListOption(values, 'internal-rho', 0);
     const count = numberOption(values, 'count', { min: 1, integer: true })!;
     const exampleCount = numberOption(values, 'examples', { min: 0, integer: true })!;
