@@ -1,11 +1,11 @@
 /**
  * One option an entry accepts: its type, default and allowed range, so help text and
  * validation come from the same place. `object` options (e.g. a step size `{ absolute }`) are
- * only checked for being objects here; the entry's factory checks their fields.
+ * only checked for being objects here, `any` options not at all; the entry's factory checks them.
  */
 export interface OptionSchema {
   readonly name: string;
-  readonly type: 'number' | 'integer' | 'boolean' | 'string' | 'object' | 'function';
+  readonly type: 'number' | 'integer' | 'boolean' | 'string' | 'object' | 'function' | 'any';
   readonly description: string;
   /** The value used when the option is not given (absent: no default). */
   readonly default?: unknown;
@@ -131,6 +131,7 @@ export function allowedRange(option: OptionSchema): string {
   if (option.type === 'string') return 'a string';
   if (option.type === 'object') return 'an object';
   if (option.type === 'function') return 'a function';
+  if (option.type === 'any') return 'any value the entry accepts';
   const what = option.type === 'integer' ? 'integer' : 'number';
   const { min, max, exclusiveMin } = option;
   if (option.type === 'integer' && min === 1 && max === undefined) return 'a positive integer';
@@ -149,6 +150,8 @@ function accepts(option: OptionSchema, value: unknown): boolean {
       return value !== null && typeof value === 'object';
     case 'function':
       return typeof value === 'function';
+    case 'any':
+      return true;
     case 'string': {
       const choices = choicesOf(option);
       return typeof value === 'string' && (choices === undefined || choices.includes(value));
