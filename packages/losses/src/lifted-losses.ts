@@ -7,7 +7,7 @@ import { LossSettingsError, nonNegative, oneOf, outputWeight, positive, type Gam
 import { LiftedBatch, readScalar, spectralCache, type PotentialTerm } from './lifted-states.js';
 import { describeSettings, resolveLiftedSettings, type LiftedLossOptions, type LiftedSettings } from './lifted-settings.js';
 import type { Loss, LossBatch, LossDefinition, LossOutput } from './loss.js';
-import { liftedOptionSchemas, targetedOptionSchemas, withDefaults } from './option-schemas.js';
+import { liftedOptionSchemas, optionNames, targetedOptionSchemas, withDefaults } from './option-schemas.js';
 import { chooseTargets, targetPairs, targetRules, temperatureWeights, type TargetRule } from './target-rule.js';
 
 /**
@@ -199,7 +199,7 @@ function targetedDefinition(name: string, description: string, variant: 'targete
     description,
     options: withDefaults([...liftedOptionSchemas, ...targetedOptionSchemas], { gamma: defaultGamma }),
     create(options) {
-      const s = resolveLiftedSettings(name, options, targetedOptionSchemas.map((o) => o.name), { gamma: defaultGamma });
+      const s = resolveLiftedSettings(name, options, optionNames(targetedOptionSchemas), { gamma: defaultGamma });
       const alpha = positive(name, 'alpha', options.alpha ?? 1);
       const rule = oneOf(name, 'target', options.target ?? 'highest-wrong', targetRules);
       if (rule !== 'temperature' && options.temperature !== undefined) {

@@ -69,3 +69,8 @@ export const distanceOptionSchemas: readonly OptionSchema[] = [
 export function withDefaults(schemas: readonly OptionSchema[], defaults: Record<string, unknown>): OptionSchema[] {
   return schemas.map((o) => (o.name in defaults ? { ...o, default: defaults[o.name] } : o));
 }
+
+/** The option names of a schema: what a factory accepts, for `rejectUnknownOptions`. */
+export function optionNames(schemas: readonly OptionSchema[]): string[] {
+  return schemas.map((o) => o.name);
+}

@@ -36,8 +36,8 @@ export const glpkLinfSolverDefinition = glpkDefinition('linf', 'the L∞ paramet
 
 /**
  * Adds 'glpk-l1' and 'glpk-linf' to @liftguard/cutting-plane's repair solvers, through the
- * public `registerRepairSolver` any third-party package uses. Call once (or import
- * '@liftguard/lp-glpk/register'); a second call is an error, like any second registration.
+ * public `registerRepairSolver` any third-party package uses. Call once; a second call is an
+ * error, like any second registration (the package has no import side effects).
  */
 export function registerGlpkSolvers(): void {
   registerRepairSolver(glpkL1SolverDefinition);
