@@ -5,6 +5,9 @@ import { attackObjective, attackObjectives, registerAttackObjective } from './re
 import { createAttack } from '../attack-registry.js';
 import { runAttack } from '../run-attack.js';
 import { LinearClassifier } from '../test-support/linear-classifier.js';
+import { blockModel } from '../test-support/fixtures.js';
+import { pgd } from '../pgd.js';
+import { assertNoLeaksAsync } from '@liftguard/tensor';
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
@@ -135,5 +138,42 @@ describe('an objective registered from outside', () => {
     expect(b).toBeCloseTo(0.4, 5);
     tf.dispose([x, ...result.raw, ...result.clipped]);
     model.dispose();
+  });
+});
+
+describe('DLR through the runners', () => {
+  // Targeted DLR (APGD-T's loss) orders z_t above z_y, not above every class: AutoAttack uses it
+  // to misclassify through a target, so the oracle is "off the true class", not "at the target".
+  it('moves every example off its true class on the block model, targeted and untargeted', async () => {
+    const classes = 5;
+    const { model, x, labels } = blockModel(classes, 4);
+    const targets = labels.map((y, i) => (y + 1 + (i % (classes - 1))) % classes);
+    const result = await assertNoLeaksAsync(() =>
+      runAttack(model, { x, labels, targets }, pgd({ norm: 'linf', steps: 30, loss: 'dlr' }), {
+        epsilons: [0.5],
+        goal: { kind: 'targeted', target: 'given' },
+        seed: 9,
+        returnAdversarials: false,
+      }),
+    );
+    expect(result.robustAccuracy).toEqual([0]);
+    // … and past its true class towards the target: z_t > z_y on the clipped inputs.
+    const clipped = await runAttack(model, { x, labels, targets }, pgd({ norm: 'linf', steps: 30, loss: 'dlr' }), {
+      epsilons: [0.5],
+      goal: { kind: 'targeted', target: 'given' },
+      seed: 9,
+    });
+    const logits = model.predict(clipped.clipped[0]!);
+    const z = logits.arraySync() as number[][];
+    z.forEach((row, i) => expect(row[targets[i]!]!).toBeGreaterThan(row[labels[i]!]!));
+    tf.dispose([logits, ...clipped.raw, ...clipped.clipped]);
+    const untargeted = await runAttack(model, { x, labels }, pgd({ norm: 'linf', steps: 30, loss: 'dlr' }), {
+      epsilons: [0.5],
+      seed: 9,
+      returnAdversarials: false,
+    });
+    expect(untargeted.robustAccuracy).toEqual([0]);
+    model.dispose();
+    x.dispose();
   });
 });
