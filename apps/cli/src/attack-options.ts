@@ -17,8 +17,6 @@ export const attackOptions: Record<string, OptionSpec> = {
   labels: { type: 'string', placeholder: 'NAME', description: 'untargeted against true | predicted labels', default: 'true' },
 };
 
-export const defaultEpsilons: Record<NormName, number[]> = { linf: [0.05, 0.1, 0.2, 0.3], l2: [0.5, 1, 2], l1: [5, 10, 20] };
-
 /** The attacks the flags describe, built through the attacks registry. */
 export function resolveAttacks(values: OptionValues): { attacks: Attack[]; norm: NormName; goal: AttackGoal } {
   const norm = choiceOption(values, 'norm', ['linf', 'l2', 'l1'] as const)!;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Classifier, Seed } from '@liftguard/tensor';
+import { marginViolations, predictLogits, type Classifier, type Seed } from '@liftguard/tensor';
 import { AttackConfigError, AttackInputError } from './errors.js';
 import { pgd } from './pgd.js';
 import type { ResolvedPgdConfig } from './pgd-config.js';
@@ -63,22 +63,8 @@ export interface SelectOptions {
   misclassifiedOnly?: boolean;
 }
 
-/** Logit violation max_{j≠y} z_j − z_y of every row of [N, classes] logits (no margin, no hinge). */
-export function logitViolations(
-  logits: Float32Array,
-  labels: ArrayLike<number>,
-  numClasses: number,
-): Float64Array {
-  const out = new Float64Array(labels.length);
-  for (let i = 0; i < labels.length; i++) {
-    const y = labels[i]!;
-    let best = -Infinity;
-    for (let j = 0; j < numClasses; j++)
-      if (j !== y) best = Math.max(best, logits[i * numClasses + j]!);
-    out[i] = best - logits[i * numClasses + y]!;
-  }
-  return out;
-}
+/** Logit violation max_{j≠y} z_j − z_y of every row (no margin, no hinge): the one in @liftguard/tensor. */
+export const logitViolations = marginViolations;
 
 /**
  * Runs the recipe's PGD against the model's *predicted* labels on every source example (in
@@ -108,14 +94,7 @@ export async function adversarialPool(
   });
   const adversarial = result.clipped[0]!;
   try {
-    const n = adversarial.shape[0]!;
-    const logits = new Float32Array(n * model.numClasses);
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      const batch = tf.tidy(() => model.predict(tf.slice(adversarial, start, size)));
-      logits.set(batch.dataSync() as Float32Array, start * model.numClasses);
-      batch.dispose();
-    }
+    const logits = predictLogits(model, adversarial, batchSize);
     const labels = Int32Array.from(
       inputs.labels instanceof tf.Tensor ? inputs.labels.dataSync() : inputs.labels,
     );

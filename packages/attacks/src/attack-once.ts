@@ -1,8 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier, Random } from '@liftguard/tensor';
-import type { Attack } from './attack.js';
+import { attackNorm, type Attack } from './attack.js';
 import { clipToBounds, type Bounds } from './bounds.js';
-import { normStrategy } from './norms/registry.js';
+
+/** One attack at one ε on a set of examples: what `attackOnce` needs. */
+export interface AttackOnceOptions {
+  model: Classifier;
+  x: tf.Tensor;
+  /** The labels to move away from (untargeted) or towards (targeted), one per example. */
+  labels: Int32Array;
+  targeted: boolean;
+  /** Targeted runs: the class each example starts from, for objectives that use it. */
+  sourceLabels?: Int32Array | undefined;
+  attack: Attack;
+  epsilon: number;
+  bounds: Bounds;
+  batchSize: number;
+  random: Random;
+  /** Keep the attack's raw output in the result (default false). */
+  keepRaw?: boolean;
+}
 
 /** One attack at one ε on a set of examples, in batches. */
 export interface AttackOnceResult {
@@ -20,20 +37,11 @@ export interface AttackOnceResult {
  * The bookkeeping every attack shares: run it per batch, clip its output to the threat
  * model, re-predict, and judge success (untargeted: prediction ≠ label; targeted: = target).
  */
-export function attackOnce(
-  model: Classifier,
-  x: tf.Tensor,
-  labels: Int32Array,
-  targeted: boolean,
-  attack: Attack,
-  epsilon: number,
-  bounds: Bounds,
-  batchSize: number,
-  random: Random,
-  keepRaw: boolean,
-): AttackOnceResult {
+export function attackOnce(options: AttackOnceOptions): AttackOnceResult {
+  const { model, x, labels, targeted, sourceLabels, attack, epsilon, bounds, batchSize, random } = options;
+  const keepRaw = options.keepRaw ?? false;
   const n = x.shape[0]!;
-  const norm = normStrategy(attack.norm);
+  const norm = attackNorm(attack);
   const raws: tf.Tensor[] = [];
   const clippeds: tf.Tensor[] = [];
   const predictions = new Int32Array(n);
@@ -41,11 +49,14 @@ export function attackOnce(
     const size = Math.min(batchSize, n - start);
     const xBatch = tf.slice(x, start, size);
     const labelBatch = tf.tensor1d(labels.subarray(start, start + size), 'int32');
+    const sourceBatch =
+      sourceLabels === undefined ? undefined : tf.tensor1d(sourceLabels.subarray(start, start + size), 'int32');
     const returned = attack.perturb({
       model,
       x: xBatch,
       labels: labelBatch,
       targeted,
+      ...(sourceBatch === undefined ? {} : { sourceLabels: sourceBatch }),
       bounds,
       epsilon,
       random: random.fork(`batch ${batch}`),
@@ -61,6 +72,7 @@ export function attackOnce(
     });
     predictions.set(predicted.dataSync(), start);
     tf.dispose([xBatch, labelBatch, predicted]);
+    if (sourceBatch !== undefined) sourceBatch.dispose();
     clippeds.push(clipped);
     if (keepRaw) raws.push(raw);
     else raw.dispose();

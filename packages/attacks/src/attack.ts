@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Classifier, Random } from '@liftguard/tensor';
 import type { Bounds } from './bounds.js';
-import type { NormName } from './norms/norm-strategy.js';
+import type { NormName, NormStrategy } from './norms/norm-strategy.js';
+import { normStrategy } from './norms/registry.js';
 
 /** What an attack gets for one batch and one ε; tensors belong to the caller. */
 export interface AttackProblem {
@@ -11,6 +12,8 @@ export interface AttackProblem {
   /** int32 [N]: the labels to move away from (untargeted) or towards (targeted). */
   labels: tf.Tensor1D;
   targeted: boolean;
+  /** int32 [N], targeted runs: the true labels (or clean predictions without labels). */
+  sourceLabels?: tf.Tensor1D | undefined;
   bounds: Bounds;
   epsilon: number;
   random: Random;
@@ -23,10 +26,18 @@ export interface AttackProblem {
  */
 export interface Attack {
   readonly name: string;
-  /** The threat model's norm: clipped outputs are projected onto this ε-ball. */
-  readonly norm: NormName;
+  /**
+   * The threat model's norm: clipped outputs are projected onto this ε-ball. The built-in
+   * attacks carry the strategy object; a hand-written attack may give a registered name.
+   */
+  readonly norm: NormStrategy | NormName;
   /** Every setting with defaults filled in, echoed in results. */
   readonly config: Readonly<{ attack: string; norm: NormName } & Record<string, unknown>>;
   /** Raw adversarial inputs shaped like `problem.x`; a new tensor the caller owns. */
   perturb(problem: AttackProblem): tf.Tensor;
+}
+
+/** The norm strategy of an attack, looking a name up in the norm registry. */
+export function attackNorm(attack: Pick<Attack, 'norm'>): NormStrategy {
+  return typeof attack.norm === 'string' ? normStrategy(attack.norm) : attack.norm;
 }

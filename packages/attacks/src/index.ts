@@ -1,12 +1,22 @@
-export type { Attack, AttackProblem } from './attack.js';
+export { attackNorm, type Attack, type AttackProblem } from './attack.js';
 export {
   attackNames,
+  attacks,
   createAttack,
   registerAttack,
+  type AttackDefinition,
   type AttackFactory,
 } from './attack-registry.js';
-export { attackObjective, type AttackLossName } from './attack-loss.js';
-export { attackOnce, type AttackOnceResult } from './attack-once.js';
+export type { AttackObjective, ObjectiveInput } from './objectives/attack-objective.js';
+export { crossEntropyObjective, marginObjective } from './objectives/logit-objectives.js';
+export { dlrObjective } from './objectives/dlr.js';
+export {
+  attackObjective,
+  attackObjectives,
+  registerAttackObjective,
+  type AttackLossName,
+} from './objectives/registry.js';
+export { attackOnce, type AttackOnceOptions, type AttackOnceResult } from './attack-once.js';
 export { clipToBounds, defaultBounds, type Bounds } from './bounds.js';
 export { cleanPass, type CleanPass } from './clean-pass.js';
 export { AttackConfigError, AttackInputError } from './errors.js';
@@ -27,11 +37,13 @@ export {
 export { l1Norm, l1StepSparsity } from './norms/l1.js';
 export { l2Norm } from './norms/l2.js';
 export { linfNorm } from './norms/linf.js';
-export type { NormName, NormStrategy } from './norms/norm-strategy.js';
-export { normNames, normStrategy } from './norms/registry.js';
-export { fgsm, pgd } from './pgd.js';
+export type { BuiltInNormName, NormName, NormStrategy } from './norms/norm-strategy.js';
+export { normDistance, normNames, norms, normStrategy, registerNorm } from './norms/registry.js';
+export { fgsm, pgd, type FgsmOptions, type PgdAttack } from './pgd.js';
 export {
   absoluteStepSize,
+  fgsmOptions,
+  pgdOptions,
   resolvePgdConfig,
   type PgdOptions,
   type ResolvedPgdConfig,

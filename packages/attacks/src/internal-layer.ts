@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier, Seed } from '@liftguard/tensor';
-import type { Attack } from './attack.js';
+import { attackNorm, type Attack } from './attack.js';
 import { AttackConfigError, AttackInputError } from './errors.js';
 import type { DeclaresGradientSource, GradientReport } from './gradient-source.js';
 import { gradientReport } from './gradient-source.js';
@@ -88,9 +88,9 @@ export async function attackInternalLayers(
 ): Promise<InternalLayerResult> {
   const started = performance.now();
   const attack = options.attack ?? pgd({ norm: 'l2' });
-  if (attack.norm !== 'l2')
+  if (attackNorm(attack).name !== 'l2')
     throw new AttackConfigError(
-      `internal-layer attacks are defined in L2; got an ${attack.norm} attack`,
+      `internal-layer attacks are defined in L2; got an ${attackNorm(attack).name} attack`,
     );
   const rhos = [...options.rhos];
   for (const rho of rhos)

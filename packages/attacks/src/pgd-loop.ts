@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { replace } from '@liftguard/tensor';
-import { attackObjective } from './attack-loss.js';
+import { attackObjective } from './objectives/registry.js';
 import type { AttackProblem } from './attack.js';
 import { clipToBounds } from './bounds.js';
 import type { NormStrategy } from './norms/norm-strategy.js';
@@ -19,7 +19,7 @@ export function projectedGradientAscent(
   const { model, x, labels, targeted, bounds, epsilon } = problem;
   const step = absoluteStepSize(config.stepSize, epsilon);
   const objective = (input: tf.Tensor) =>
-    attackObjective(model.predict(input), labels, config.loss, targeted);
+    attackObjective(model.predict(input), labels, config.loss, targeted, problem.sourceLabels);
   const gradient = tf.grad((input: tf.Tensor) => tf.sum(objective(input)));
 
   let best: tf.Tensor | undefined;
@@ -78,7 +78,13 @@ function restartScore(
     const hit = problem.targeted
       ? tf.equal(predicted, problem.labels)
       : tf.notEqual(predicted, problem.labels);
-    const value = attackObjective(logits, problem.labels, config.loss, problem.targeted);
+    const value = attackObjective(
+      logits,
+      problem.labels,
+      config.loss,
+      problem.targeted,
+      problem.sourceLabels,
+    );
     return tf.add(value, tf.mul(tf.cast(hit, 'float32'), successBonus)).dataSync() as Float32Array;
   });
 }

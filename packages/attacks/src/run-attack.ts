@@ -48,18 +48,19 @@ export async function runAttack(
   };
   for (const [e, epsilon] of config.epsilons.entries()) {
     const epsilonStarted = performance.now();
-    const once = attackOnce(
+    const once = attackOnce({
       model,
-      inputs.x,
-      run.attackLabels,
-      run.targeted,
+      x: inputs.x,
+      labels: run.attackLabels,
+      targeted: run.targeted,
+      sourceLabels: run.sourceLabels,
       attack,
       epsilon,
-      config.bounds,
-      config.batchSize,
-      run.random.fork(`epsilon ${e}`),
-      config.returnAdversarials,
-    );
+      bounds: config.bounds,
+      batchSize: config.batchSize,
+      random: run.random.fork(`epsilon ${e}`),
+      keepRaw: config.returnAdversarials,
+    });
     result.success.push(once.success);
     result.successRate.push(once.success.filter(Boolean).length / once.success.length);
     result.adversarialPredictions.push(once.predictions);

@@ -87,18 +87,19 @@ export async function runAttacks(
         const index = tf.tensor1d(survivors, 'int32');
         const subset = tf.gather(inputs.x, index);
         index.dispose();
-        const once = attackOnce(
+        const pick = (values: Int32Array) => Int32Array.from(survivors, (i) => values[i]!);
+        const once = attackOnce({
           model,
-          subset,
-          Int32Array.from(survivors, (i) => run.attackLabels[i]!),
-          run.targeted,
+          x: subset,
+          labels: pick(run.attackLabels),
+          targeted: run.targeted,
+          sourceLabels: run.sourceLabels === undefined ? undefined : pick(run.sourceLabels),
           attack,
           epsilon,
-          config.bounds,
-          config.batchSize,
-          run.random.fork(`epsilon ${e} attack ${a}`),
-          false,
-        );
+          bounds: config.bounds,
+          batchSize: config.batchSize,
+          random: run.random.fork(`epsilon ${e} attack ${a}`),
+        });
         subset.dispose();
         let broken = 0;
         survivors.forEach((i, k) => {

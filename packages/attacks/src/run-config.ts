@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Random, type Classifier, type Seed } from '@liftguard/tensor';
+import { accuracy, Random, type Classifier, type Seed } from '@liftguard/tensor';
 import { defaultBounds, type Bounds } from './bounds.js';
 import { cleanPass } from './clean-pass.js';
 import { AttackConfigError, AttackInputError } from './errors.js';
@@ -63,6 +63,8 @@ export interface PreparedRun {
   /** The labels attacks move away from (untargeted) or towards (targeted). */
   attackLabels: Int32Array;
   targeted: boolean;
+  /** Targeted runs: the class each example starts from (true label, else clean prediction). */
+  sourceLabels: Int32Array | undefined;
   cleanPredictions: Int32Array;
   gradient: GradientReport;
   warnings: string[];
@@ -153,6 +155,7 @@ export function prepareRun(
     trueLabels,
     attackLabels,
     targeted: goal.kind === 'targeted',
+    sourceLabels: goal.kind === 'targeted' ? (trueLabels ?? clean.predictions) : undefined,
     cleanPredictions: clean.predictions,
     gradient: gradientReport(model),
     warnings,
@@ -160,12 +163,8 @@ export function prepareRun(
   };
 }
 
-/** Share of examples whose prediction equals the label. */
-export function accuracy(predictions: ArrayLike<number>, labels: ArrayLike<number>): number {
-  let hits = 0;
-  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) hits++;
-  return hits / labels.length;
-}
+/** Share of examples whose prediction equals the label (the one in @liftguard/tensor). */
+export { accuracy };
 
 /** The result fields every ε-list runner shares. */
 export interface EpsilonListFields {

@@ -52,3 +52,11 @@ export {
   crossEntropy,
   type LabeledSet,
 } from './labeled-set.js';
+export {
+  createRepairSolver,
+  dualQpSolverDefinition,
+  highsQpSolverDefinition,
+  registerRepairSolver,
+  repairSolvers,
+  type RepairSolverDefinition,
+} from './repair-solvers.js';

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Classifier } from '@liftguard/tensor';
+import type * as tf from '@tensorflow/tfjs-core';
+import { argMaxRows, predictLogits } from '@liftguard/tensor';
 
 /** Inputs [batch, ...inputShape] with their true labels (class indices). */
 export interface LabeledSet {
@@ -7,18 +7,8 @@ export interface LabeledSet {
   readonly labels: ArrayLike<number>;
 }
 
-/** Logits of every example (row-major [batch, numClasses]), computed in batches. */
-export function predictLogits(classifier: Classifier, x: tf.Tensor, batchSize = 256): Float32Array {
-  const total = x.shape[0]!;
-  const out = new Float32Array(total * classifier.numClasses);
-  for (let start = 0; start < total; start += batchSize) {
-    const size = Math.min(batchSize, total - start);
-    const logits = tf.tidy(() => classifier.predict(tf.slice(x, start, size)));
-    out.set(logits.dataSync() as Float32Array, start * classifier.numClasses);
-    logits.dispose();
-  }
-  return out;
-}
+/** Batched logits: the one in @liftguard/tensor, re-exported where repair code reads it. */
+export { predictLogits };
 
 /** Fraction of examples whose arg-max logit is not the label. */
 export function classificationError(
@@ -26,13 +16,9 @@ export function classificationError(
   labels: ArrayLike<number>,
   numClasses: number,
 ): number {
+  const predicted = argMaxRows(logits, numClasses);
   let wrong = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let j = 1; j < numClasses; j++)
-      if (logits[i * numClasses + j]! > logits[i * numClasses + best]!) best = j;
-    if (best !== labels[i]) wrong++;
-  }
+  for (let i = 0; i < labels.length; i++) if (predicted[i] !== labels[i]) wrong++;
   return labels.length === 0 ? 0 : wrong / labels.length;
 }
 

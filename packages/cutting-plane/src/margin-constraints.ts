@@ -1,3 +1,5 @@
+import { marginViolations } from '@liftguard/tensor';
+
 /**
  * 'max': one constraint per example, max_{j≠y} z_j − z_y + δ ≤ 0 (cut on the arg-max class);
  * 'perClass': one per wrong class j, z_j − z_y + δ ≤ 0.
@@ -47,14 +49,5 @@ export function exampleViolations(
   numClasses: number,
   margin: number,
 ): Float64Array {
-  const out = new Float64Array(labels.length);
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i]!;
-    let worst = -Infinity;
-    for (let j = 0; j < numClasses; j++)
-      if (j !== label)
-        worst = Math.max(worst, logits[i * numClasses + j]! - logits[i * numClasses + label]!);
-    out[i] = Math.max(0, worst + margin);
-  }
-  return out;
+  return marginViolations(logits, labels, numClasses).map((v) => Math.max(0, v + margin));
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@liftguard/tensor';
 import { mlp } from '@liftguard/models';
 import { createLoss, listLosses } from '@liftguard/losses';
+import { arovrTerms, liftedLoss } from '@liftguard/losses/lifted';
 
 await initBackend({ quiet: true });
 const model = mlp([8, 6, 3], { seed: 1 });
@@ -13,4 +14,5 @@ const out = loss.compute(model, { x, oneHot, labels });
 if (!(out.value >= out.diagnostics.cleanLoss - 1e-5)) throw new Error('AROVR must bound the clean loss from above');
 tf.dispose([x, oneHot, ...Object.values(out.grads), ...model.trainableVariables]);
 loss.dispose();
+if (typeof liftedLoss !== 'function' || typeof arovrTerms !== 'function') throw new Error('@liftguard/losses/lifted is missing the template');
 console.log(`esm ok: ${listLosses().length} losses`);

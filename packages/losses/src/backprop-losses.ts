@@ -4,6 +4,7 @@ import { classificationLoss, type LossName } from '@liftguard/models';
 import { clipByGlobalNorm, gradientsOf } from './gradients.js';
 import { oneOf, positive, rejectUnknownOptions } from './hyperparameters.js';
 import type { LossBatch, LossDefinition, LossOutput } from './loss.js';
+import { backpropOptionSchemas, optionNames, pgdAdversarialOptionSchemas, simpleAdversarialOptionSchemas } from './option-schemas.js';
 
 export interface BackpropOptions {
   /** Clip the global gradient norm to this (default: no clipping). */
@@ -21,8 +22,9 @@ function backprop(output: LossName): LossDefinition<BackpropOptions> {
   return {
     name,
     description: `backpropagation on the ${output} loss (baseline)`,
+    options: backpropOptionSchemas,
     create(options) {
-      rejectUnknownOptions(name, options, ['maxGradientNorm']);
+      rejectUnknownOptions(name, options, optionNames(backpropOptionSchemas));
       const maxGradientNorm = options.maxGradientNorm === undefined ? undefined : positive(name, 'maxGradientNorm', options.maxGradientNorm);
       return {
         name,
@@ -49,10 +51,11 @@ export interface SimpleAdversarialOptions extends BackpropOptions {
 /** "Simple adversarial training" [LIFTED.md §3.7]: one input step up the loss, then a BP step. */
 export const simpleAdversarial: LossDefinition<SimpleAdversarialOptions> = {
   name: 'simple-adversarial',
+  options: simpleAdversarialOptionSchemas,
   description: "one-step input perturbation x' = x + β∇ₓℓ, then backpropagation on x'",
   create(options) {
     const name = 'simple-adversarial';
-    rejectUnknownOptions(name, options, ['beta', 'output', 'inputBounds', 'maxGradientNorm']);
+    rejectUnknownOptions(name, options, optionNames(simpleAdversarialOptionSchemas));
     const beta = positive(name, 'beta', options.beta ?? 0.5);
     const output = oneOf(name, 'output', options.output ?? 'squared', ['squared', 'cross-entropy'] as const);
     const bounds = options.inputBounds ?? null;
@@ -93,10 +96,11 @@ export interface PgdAdversarialOptions extends BackpropOptions {
 /** PGD adversarial training (Madry et al.), with the attack passed in so losses never imports attacks. */
 export const pgdAdversarial: LossDefinition<PgdAdversarialOptions> = {
   name: 'pgd-adversarial',
+  options: pgdAdversarialOptionSchemas,
   description: 'backpropagation on adversarial inputs from a caller-supplied attack (e.g. PGD)',
   create(options) {
     const name = 'pgd-adversarial';
-    rejectUnknownOptions(name, options, ['perturb', 'attack', 'output', 'adversarialWeight', 'maxGradientNorm']);
+    rejectUnknownOptions(name, options, optionNames(pgdAdversarialOptionSchemas));
     if (typeof options.perturb !== 'function') throw new Error(`${name}: needs a perturb(model, x, labels) function (an attack)`);
     const perturb = options.perturb;
     const output = oneOf(name, 'output', options.output ?? 'cross-entropy', ['squared', 'cross-entropy'] as const);

@@ -6,6 +6,7 @@ import { checkOutputStability, liftedLoss } from './lifted-losses.js';
 import { resolveLiftedSettings, type LiftedLossOptions } from './lifted-settings.js';
 import { readScalar } from './lifted-states.js';
 import type { LossDefinition } from './loss.js';
+import { distanceOptionSchemas, liftedOptionSchemas, optionNames, withDefaults } from './option-schemas.js';
 
 export interface DistanceRelaxedOptions extends LiftedLossOptions {
   /**
@@ -33,9 +34,11 @@ function distanceWeights(value: unknown): number | number[] {
  */
 export const arovrDistance: LossDefinition<DistanceRelaxedOptions> = {
   name,
+  label: 'AROVR^d',
+  options: [...withDefaults(liftedOptionSchemas, { beta: 0.25 }), ...distanceOptionSchemas],
   description: "distance-relaxed AROVR^d: min U replaced by the envelope min_{z'} U(z') + d_γ(z', z); an upper bound on AROVR (default β = 0.25)",
   create(options) {
-    const s = resolveLiftedSettings(name, options, ['distance', 'envelopeRounds', 'adversarialRounds'], { beta: 0.25 });
+    const s = resolveLiftedSettings(name, options, optionNames(distanceOptionSchemas), { beta: 0.25 });
     const distance = distanceWeights(options.distance ?? 1);
     const envelopeRounds = positiveInteger(name, 'envelopeRounds', options.envelopeRounds ?? 5);
     const adversarialRounds = positiveInteger(name, 'adversarialRounds', options.adversarialRounds ?? 3);

@@ -7,6 +7,7 @@ import { LossSettingsError, nonNegative, oneOf, outputWeight, positive, type Gam
 import { LiftedBatch, readScalar, spectralCache, type PotentialTerm } from './lifted-states.js';
 import { describeSettings, resolveLiftedSettings, type LiftedLossOptions, type LiftedSettings } from './lifted-settings.js';
 import type { Loss, LossBatch, LossDefinition, LossOutput } from './loss.js';
+import { liftedOptionSchemas, optionNames, targetedOptionSchemas, withDefaults } from './option-schemas.js';
 import { chooseTargets, targetPairs, targetRules, temperatureWeights, type TargetRule } from './target-rule.js';
 
 /**
@@ -70,7 +71,9 @@ export function checkOutputStability(loss: string, gamma: GammaOption, plus: num
 /** L_ROVR = min_z ℓ_y(z) + (U(z) − min U)/β ≤ ℓ_y(z*); ∇ = (∇U(z⁺) − ∇U(z*))/β. */
 export const rovr: LossDefinition<LiftedLossOptions> = {
   name: 'rovr',
+  label: 'ROVR',
   description: 'relaxed optimal value reformulation (lower bound on ℓ at the free state; β → 0 is backprop)',
+  options: liftedOptionSchemas,
   create(options) {
     const s = resolveLiftedSettings('rovr', options);
     return liftedLoss('rovr', s, {}, (lifted) => {
@@ -88,7 +91,8 @@ export const rovr: LossDefinition<LiftedLossOptions> = {
 
 /** The adversarial part: L_AROVR = ℓ_y(ẑ) − (U(ẑ) − U(z*))/β and its gradient surrogate. */
 export function arovrTerms(lifted: LiftedBatch, beta: number) {
-  const adversarial = lifted.solve({ state: 'adversarial' });
+  // β of the solve and of the value are the same one, also when a variant varies it.
+  const adversarial = lifted.solve({ state: 'adversarial', beta });
   const value = readScalar(tf.tidy(() =>
     tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(lifted.potential(adversarial), lifted.potential(lifted.free)), beta)) as tf.Scalar));
   return {
@@ -102,6 +106,7 @@ function arovrDefinition(name: string, description: string, defaultGamma: GammaO
   return {
     name,
     description,
+    options: withDefaults(liftedOptionSchemas, { gamma: defaultGamma }),
     create(options) {
       const s = resolveLiftedSettings(name, options, [], { gamma: defaultGamma });
       checkOutputStability(name, s.gamma, 0, s.beta, 'AROVR needs γ_L > β');
@@ -192,8 +197,9 @@ function targetedDefinition(name: string, description: string, variant: 'targete
   return {
     name,
     description,
+    options: withDefaults([...liftedOptionSchemas, ...targetedOptionSchemas], { gamma: defaultGamma }),
     create(options) {
-      const s = resolveLiftedSettings(name, options, ['alpha', 'target', 'temperature', 'mix', 'seed'], { gamma: defaultGamma });
+      const s = resolveLiftedSettings(name, options, optionNames(targetedOptionSchemas), { gamma: defaultGamma });
       const alpha = positive(name, 'alpha', options.alpha ?? 1);
       const rule = oneOf(name, 'target', options.target ?? 'highest-wrong', targetRules);
       if (rule !== 'temperature' && options.temperature !== undefined) {

@@ -1,6 +1,7 @@
 import { resolveOutputLoss, type Damping, type OutputLoss, type Schedule } from '@liftguard/solver';
 import { layerWeights, nonNegative, oneOf, positive, positiveInteger, rejectUnknownOptions, type GammaOption } from './hyperparameters.js';
 import type { PotentialFamily } from './lifted-network-of.js';
+import { liftedOptionSchemas, optionNames } from './option-schemas.js';
 
 /** Options shared by every lifted-network loss. */
 export interface LiftedLossOptions {
@@ -37,7 +38,7 @@ export interface LiftedSettings {
   maxGradientNorm: number | null;
 }
 
-export const liftedOptionNames = ['beta', 'gamma', 'rounds', 'damping', 'tolerance', 'schedule', 'output', 'potential', 'maxGradientNorm'] as const;
+export const liftedOptionNames = optionNames(liftedOptionSchemas);
 
 /** Validates and resolves the shared options; `extra` names the loss's own option keys. */
 export function resolveLiftedSettings(loss: string, options: LiftedLossOptions, extra: readonly string[] = [], defaults: { gamma?: GammaOption; beta?: number } = {}): LiftedSettings {

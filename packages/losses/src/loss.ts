@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Classifier } from '@liftguard/tensor';
+import type { Classifier, OptionSchema } from '@liftguard/tensor';
+import type { BatchObjective } from '@liftguard/models';
 
 /** A mini-batch as a trainer hands it to a loss; the loss reads it and never disposes it. */
 export interface LossBatch {
@@ -21,10 +22,11 @@ export interface LossOutput {
 }
 
 /**
- * A training loss: `(model, batch) -> { value, grads, diagnostics }`. `config` is every
- * hyperparameter, resolved (defaults spelled out), so results can echo how they were made.
+ * A training loss: `(model, batch) -> { value, grads, diagnostics }`. It is the trainer's
+ * `BatchObjective` (so `trainClassifier` takes it as is) with the config and diagnostics
+ * spelled out: `config` is every hyperparameter, resolved, so results can echo how they were made.
  */
-export interface Loss {
+export interface Loss extends BatchObjective {
   readonly name: string;
   readonly config: Readonly<Record<string, unknown>>;
   compute(model: Classifier, batch: LossBatch): LossOutput;
@@ -32,9 +34,13 @@ export interface Loss {
   dispose?(): void;
 }
 
-/** How a loss is registered: a name, a one-line description and a factory. */
+/** How a loss is registered: a name, a label, a one-line description, its options and a factory. */
 export interface LossDefinition<Options = Record<string, unknown>> {
   name: string;
+  /** Human-readable name (default: the name). */
+  label?: string;
   description: string;
+  /** The options `create` accepts, with their ranges, for help text (the factory validates them). */
+  options?: readonly OptionSchema[];
   create(options: Options): Loss;
 }

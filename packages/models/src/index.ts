@@ -20,7 +20,14 @@ export { layersModelClassifier, type LayersModelLike } from './layers-model-clas
 export { parseSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors.js';
 export { importPytorchWeights, oihwToHwio, type PytorchImportOptions } from './pytorch-import.js';
 export { exportPytorchWeights, exportPytorchSafetensors, hwioToOihw, type PytorchExportOptions, type PytorchTensor } from './pytorch-export.js';
-export { classificationLoss, lossNames, type LossName } from './losses.js';
+export {
+  classificationLoss,
+  classificationLosses,
+  lossNames,
+  registerClassificationLoss,
+  type ClassificationLoss,
+  type LossName,
+} from './losses.js';
 export { adam, sgd, type Optimizer, type AdamOptions, type SgdOptions } from './optimizers.js';
 export { accuracy, type LabeledExamples } from './labeled-examples.js';
 export { trainClassifier, type TrainOptions, type TrainResult, type TrainingEvent, type EpochRecord, type BatchObjective } from './train-classifier.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Classifier } from '@liftguard/tensor';
+import { accuracy as shareCorrect, predictClasses, type Classifier } from '@liftguard/tensor';
 
 /**
  * Examples as flat float32 rows with int labels — `@liftguard/data`'s `ImageSet` is one.
@@ -45,15 +45,11 @@ export function gatherBatch(examples: LabeledExamples, indices: ArrayLike<number
 
 /** Fraction of examples whose arg-max logit is the label, evaluated in fixed order. */
 export function accuracy(model: Classifier, examples: LabeledExamples, batchSize = 500): number {
-  const rowSize = checkExamples(examples, model, 'accuracy');
-  let correct = 0;
-  for (let start = 0; start < examples.count; start += batchSize) {
-    const indices = Array.from({ length: Math.min(batchSize, examples.count - start) }, (_, i) => start + i);
-    const { x, oneHot, labels } = gatherBatch(examples, indices, model, rowSize);
-    const predicted = tf.tidy(() => tf.argMax(model.predict(x), 1));
-    const values = predicted.dataSync();
-    tf.dispose([x, oneHot, predicted]);
-    for (let i = 0; i < labels.length; i++) if (values[i] === labels[i]) correct++;
+  checkExamples(examples, model, 'accuracy');
+  const x = tf.tensor(examples.images, [examples.count, ...model.inputShape], 'float32');
+  try {
+    return shareCorrect(predictClasses(model, x, batchSize), examples.labels);
+  } finally {
+    x.dispose();
   }
-  return correct / examples.count;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random, type Classifier, type Seed } from '@liftguard/tensor';
 import { accuracy, checkExamples, gatherBatch, type LabeledExamples } from './labeled-examples.js';
-import { classificationLoss, lossNames, type LossName } from './losses.js';
+import { classificationLoss, classificationLosses, type LossName } from './losses.js';
 import type { CheckpointSink } from './checkpoint-sink.js';
 import { adam, sgd, type Optimizer } from './optimizers.js';
 import { SequentialClassifier } from './sequential-classifier.js';
@@ -202,7 +202,7 @@ export async function trainClassifier(model: Classifier, options: TrainOptions):
 
 function checkOptions(options: TrainOptions) {
   const loss = options.loss ?? 'cross-entropy';
-  if (typeof loss === 'string' && !lossNames.includes(loss)) throw new Error(`unknown loss '${String(loss)}'; known: ${lossNames.join(', ')}`);
+  if (typeof loss === 'string') classificationLosses.get(loss);
   if (typeof loss !== 'string' && typeof loss?.compute !== 'function') throw new Error('loss must be a loss name or an objective with compute(model, batch)');
   const optimizer = options.optimizer ?? 'adam';
   if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`unknown optimizer '${String(optimizer)}'; known: adam, sgd`);

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { resolveLayerWeights, validateNetwork, type LiftedNetwork } from '@liftguard/potentials';
 import { resolveOutputLoss } from './output-loss.js';
-import type { SolveOptions } from './solve-activities.js';
+import type { SolveOptions } from './solve-options.js';
 import { assertStableOutput, stateCoefficients } from './state-coefficients.js';
 
 /** Checks every option of `solveActivities` and fills in the defaults; throws before any tensor is made. */

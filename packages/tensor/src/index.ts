@@ -42,3 +42,22 @@ export {
   type CaseResult,
 } from './conformance/run-conformance.js';
 export type { Classifier } from './classifier.js';
+export {
+  accuracy,
+  argMaxRows,
+  crossEntropyRows,
+  marginViolations,
+  predictClasses,
+  predictLogits,
+} from './classifier-evaluation.js';
+export {
+  allowedRange,
+  describeOptions,
+  entryLabel,
+  Registry,
+  RegistryError,
+  validateOptions,
+  type OptionSchema,
+  type Registrable,
+  type RegistrySettings,
+} from './registry.js';

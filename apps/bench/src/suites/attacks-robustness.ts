@@ -42,11 +42,11 @@ export async function measureRobustness(model: BenchModel, title: string, data: 
   let clean: number | null = null;
   let examples;
   for (const [name, attack, epsilons] of sweeps) {
-    const keep = attack.config.attack === 'pgd' && attack.norm === 'linf' && attack.config.loss === 'cross-entropy';
+    const keep = attack.config.attack === 'pgd' && attack.config.norm === 'linf' && attack.config.loss === 'cross-entropy';
     const result = await runAttack(model.classifier, { x, labels }, attack, { ...run, epsilons, returnAdversarials: keep });
     clean = result.cleanAccuracy;
     entries.push(attackEntry(result, name));
-    log(`  ${model.recipe.model} ${name} ${attack.norm} on ${count} images: clean ${percent(clean!)}, ${result.robustAccuracy!.map((a, i) => `ε=${epsilons[i]}: ${percent(a)}`).join(', ')} (${(result.timings.totalMs / 1000).toFixed(0)} s)`);
+    log(`  ${model.recipe.model} ${name} ${attack.config.norm} on ${count} images: clean ${percent(clean!)}, ${result.robustAccuracy!.map((a, i) => `ε=${epsilons[i]}: ${percent(a)}`).join(', ')} (${(result.timings.totalMs / 1000).toFixed(0)} s)`);
     if (keep) {
       // The first two images PGD broke at ε = 0.1.
       const e = epsilons.indexOf(0.1);

@@ -2,7 +2,7 @@
 // (examples made against w̄) and adaptive robustness (fresh attacks on the repaired w), kept apart.
 import * as tf from '@tensorflow/tfjs-core';
 import { fgsm, pgd, runAttack, type Attack, type AttackLossName, type Bounds } from '@liftguard/attacks';
-import type { Classifier } from '@liftguard/tensor';
+import { accuracy as accuracyOf, predictClasses, type Classifier } from '@liftguard/tensor';
 
 export type EvaluationAttackName = 'fgsm' | 'pgd';
 export const evaluationAttackNames: readonly EvaluationAttackName[] = ['fgsm', 'pgd'];
@@ -30,24 +30,8 @@ export function evaluationAttack(name: EvaluationAttackName, settings: Evaluatio
   return name === 'fgsm' ? fgsm({ norm: 'linf', loss: settings.loss }) : pgd({ norm: 'linf', steps: settings.pgdSteps, loss: settings.loss });
 }
 
-/** Predictions of `classifier` on `x`, in batches. */
-export function predictClasses(classifier: Classifier, x: tf.Tensor, batchSize: number): Int32Array {
-  const total = x.shape[0]!;
-  const out = new Int32Array(total);
-  for (let start = 0; start < total; start += batchSize) {
-    const size = Math.min(batchSize, total - start);
-    const classes = tf.tidy(() => tf.argMax(classifier.predict(tf.slice(x, start, size)), 1));
-    out.set(classes.dataSync() as Int32Array, start);
-    classes.dispose();
-  }
-  return out;
-}
-
-export function accuracyOf(predictions: ArrayLike<number>, labels: ArrayLike<number>): number {
-  let hits = 0;
-  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) hits++;
-  return labels.length === 0 ? 0 : hits / labels.length;
-}
+// The batched prediction and accuracy every package shares (@liftguard/tensor).
+export { accuracy as accuracyOf, predictClasses } from '@liftguard/tensor';
 
 /** Test-set adversarials against the original model, kept to evaluate repaired models on (transfer). */
 export class TransferSet {

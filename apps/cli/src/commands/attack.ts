@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { attackInternalLayers, runAttacks, type Attack, type AttackGoal, type WorstCaseResult } from '@liftguard/attacks';
+import { attackInternalLayers, normStrategy, runAttacks, type Attack, type AttackGoal, type WorstCaseResult } from '@liftguard/attacks';
 import { internalLayers } from '@liftguard/losses';
 import { exampleImagesBlock, internalLayersEntry, renderHtml, robustnessReport, worstCaseEntry } from '@liftguard/report';
 import { numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
-import { attackOptions, defaultEpsilons, resolveAttacks } from '../attack-options.js';
+import { attackOptions, resolveAttacks } from '../attack-options.js';
 import type { Command, OptionValues } from '../command.js';
 import type { Output } from '../output.js';
 import { dataOptions, loadSplits } from '../data-options.js';
@@ -38,7 +38,7 @@ export const attackCommand: Command = {
     const modelDir = requiredOption(values, 'model');
     const out = requiredOption(values, 'out');
     const { attacks, norm, goal } = resolveAttacks(values);
-    const epsilons = numberListOption(values, 'eps', 0) ?? defaultEpsilons[norm];
+    const epsilons = numberListOption(values, 'eps', 0) ?? [...normStrategy(norm).defaultEpsilons];
     const rhos = numberListOption(values, 'internal-rho', 0);
     const count = numberOption(values, 'count', { min: 1, integer: true })!;
     const exampleCount = numberOption(values, 'examples', { min: 0, integer: true })!;

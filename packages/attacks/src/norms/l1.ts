@@ -33,6 +33,9 @@ function projectRowsOntoL1Ball(v: tf.Tensor2D, epsilon: number): tf.Tensor2D {
 /** L1: uniform start in the cross-polytope, sparse sign steps, exact projection. */
 export const l1Norm: NormStrategy = {
   name: 'l1',
+  label: 'L1',
+  description: 'sum of absolute changes (sparse perturbations)',
+  defaultEpsilons: [5, 10, 20],
   randomStart(shape, epsilon, random) {
     const n = shape[0] ?? 1;
     const d = exampleSize(shape);

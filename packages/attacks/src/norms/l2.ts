@@ -12,6 +12,9 @@ function rowNorms(t: tf.Tensor): tf.Tensor2D {
 /** L2: uniform start in the ball, gradient over its norm, radial shrinking. */
 export const l2Norm: NormStrategy = {
   name: 'l2',
+  label: 'L2',
+  description: 'Euclidean length of the perturbation',
+  defaultEpsilons: [0.5, 1, 2],
   randomStart(shape, epsilon, random) {
     const n = shape[0] ?? 1;
     const d = exampleSize(shape);

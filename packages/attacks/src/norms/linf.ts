@@ -5,6 +5,9 @@ import { asRows } from './rows.js';
 /** L∞: uniform start in the box, sign of the gradient, coordinate-wise clipping. */
 export const linfNorm: NormStrategy = {
   name: 'linf',
+  label: 'L∞',
+  description: 'largest change of any one input value',
+  defaultEpsilons: [0.05, 0.1, 0.2, 0.3],
   randomStart: (shape, epsilon, random) => random.uniformTensor([...shape], -epsilon, epsilon),
   normalizeGradient: (gradient) => tf.sign(gradient),
   project: (delta, epsilon) => tf.clipByValue(delta, -epsilon, epsilon),
