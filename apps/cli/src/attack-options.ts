@@ -1,50 +1,81 @@
-import { createAttack, type Attack, type AttackGoal, type NormName } from '@liftguard/attacks';
+import { attackObjectives, attacks, createAttack, norms, normStrategy, type Attack, type AttackGoal, type NormName } from '@liftguard/attacks';
 import { choiceOption, numberOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
 import { UsageError } from './errors.js';
+import { keyValueOptions, registryChoices } from './registry-options.js';
 
+// Descriptions are getters: the registries may grow when plugins load, after this module.
 export const attackOptions: Record<string, OptionSpec> = {
-  attacks: { type: 'string', placeholder: 'LIST', description: 'attacks to run, worst case over all (fgsm, pgd)', default: 'fgsm,pgd' },
-  norm: { type: 'string', placeholder: 'NAME', description: 'linf | l2 | l1', default: 'linf' },
-  eps: { type: 'string', placeholder: 'LIST', description: 'ε values (default: 0.05,0.1,0.2,0.3 for linf; 0.5,1,2 for l2; 5,10,20 for l1)' },
-  steps: { type: 'string', placeholder: 'N', description: 'PGD steps (default 40)' },
-  'step-size': { type: 'string', placeholder: 'X', description: 'absolute PGD step size (default 2.5·ε/steps)' },
-  'relative-step': { type: 'string', placeholder: 'X', description: 'PGD step size as a multiple of ε' },
-  restarts: { type: 'string', placeholder: 'N', description: 'PGD restarts, keeping each example\'s worst case (default 1)' },
-  'no-random-start': { type: 'boolean', description: 'start PGD at the clean input' },
-  'attack-loss': { type: 'string', placeholder: 'NAME', description: 'cross-entropy | margin (default cross-entropy)' },
+  attacks: { type: 'string', placeholder: 'LIST', get description() { return `attacks to run, worst case over all: ${registryChoices(attacks.entries())}`; }, default: 'fgsm,pgd' },
+  norm: { type: 'string', placeholder: 'NAME', get description() { return registryChoices(norms.entries()); }, default: 'linf' },
+  eps: { type: 'string', placeholder: 'LIST', get description() { return `ε values (default per norm: ${norms.entries().map((n) => `${n.name} ${n.defaultEpsilons.join(',')}`).join('; ')})`; } },
+  steps: { type: 'string', placeholder: 'N', description: 'steps of iterative attacks (default: the attack\'s own, 40 for PGD)' },
+  'step-size': { type: 'string', placeholder: 'X', description: 'absolute step size (default 2.5·ε/steps for PGD)' },
+  'relative-step': { type: 'string', placeholder: 'X', description: 'step size as a multiple of ε' },
+  restarts: { type: 'string', placeholder: 'N', description: 'restarts, keeping each example\'s worst case (default 1)' },
+  'no-random-start': { type: 'boolean', description: 'start at the clean input' },
+  objective: { type: 'string', placeholder: 'NAME', get description() { return `what gradient attacks ascend: ${registryChoices(attackObjectives.entries())} (default cross-entropy)`; } },
+  'attack-loss': { type: 'string', placeholder: 'NAME', description: 'the same as --objective (older name)' },
+  'attack-option': { type: 'string', placeholder: 'KEY=VALUE', multiple: true, description: "an option of the attack by its own name (e.g. a plugin's), repeatable; with several attacks it goes to those that take it" },
   goal: { type: 'string', placeholder: 'NAME', description: 'untargeted | random-wrong | least-likely', default: 'untargeted' },
   labels: { type: 'string', placeholder: 'NAME', description: 'untargeted against true | predicted labels', default: 'true' },
 };
 
-/** The attacks the flags describe, built through the attacks registry. */
-export function resolveAttacks(values: OptionValues): { attacks: Attack[]; norm: NormName; goal: AttackGoal } {
-  const norm = choiceOption(values, 'norm', ['linf', 'l2', 'l1'] as const)!;
-  const names = String(values.attacks).split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError('--attacks needs at least one attack');
+/** The attack options the common flags give, by the options' own names. */
+function flagOptions(values: OptionValues, norm: NormName): Record<string, unknown> {
   const steps = numberOption(values, 'steps', { min: 1, integer: true });
   const absolute = numberOption(values, 'step-size', { min: Number.MIN_VALUE });
   const relative = numberOption(values, 'relative-step', { min: Number.MIN_VALUE });
   if (absolute !== undefined && relative !== undefined) throw new UsageError('give --step-size or --relative-step, not both');
   const restarts = numberOption(values, 'restarts', { min: 1, integer: true });
-  const loss = choiceOption(values, 'attack-loss', ['cross-entropy', 'margin'] as const);
-  const attacks = names.map((name) => {
-    const options: Record<string, unknown> = { norm, ...(loss ? { loss } : {}) };
-    if (name !== 'fgsm') {
-      if (steps !== undefined) options.steps = steps;
-      if (absolute !== undefined) options.stepSize = { absolute };
-      if (relative !== undefined) options.stepSize = { relativeToEpsilon: relative };
-      if (restarts !== undefined) options.restarts = restarts;
-      if (values['no-random-start']) options.randomStart = false;
-    }
+  if (values.objective !== undefined && values['attack-loss'] !== undefined) throw new UsageError('give --objective or --attack-loss, not both');
+  const objective = values.objective ?? values['attack-loss'];
+  if (objective !== undefined) attackObjectives.get(String(objective));
+  const options: Record<string, unknown> = { norm };
+  if (objective !== undefined) options.loss = objective;
+  if (steps !== undefined) options.steps = steps;
+  if (absolute !== undefined) options.stepSize = { absolute };
+  if (relative !== undefined) options.stepSize = { relativeToEpsilon: relative };
+  if (restarts !== undefined) options.restarts = restarts;
+  if (values['no-random-start']) options.randomStart = false;
+  return options;
+}
+
+/** The flag each attack option comes from, for messages. */
+const flagOf: Record<string, string> = { loss: '--objective', steps: '--steps', stepSize: '--step-size / --relative-step', restarts: '--restarts', randomStart: '--no-random-start' };
+
+/**
+ * The attacks the flags describe, built through the attacks registry: each attack gets the
+ * flag options its schema accepts; a flag that no chosen attack takes is an error.
+ */
+export function resolveAttacks(values: OptionValues): { attacks: Attack[]; norm: NormName; goal: AttackGoal } {
+  const norm = String(values.norm ?? 'linf');
+  try {
+    normStrategy(norm);
+  } catch (error) {
+    throw new UsageError(`--norm: ${(error as Error).message}`);
+  }
+  const names = String(values.attacks).split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--attacks needs at least one attack');
+  for (const name of names) if (!attacks.has(name)) throw new UsageError(`--attacks: unknown attack '${name}'; registered attacks: ${attacks.names().join(', ')}`);
+  const given = flagOptions(values, norm);
+  const used = new Set<string>(['norm']);
+  const built = names.map((name) => {
+    const schema = attacks.get(name).options;
+    const accepts = (key: string) => schema === undefined || schema.some((o) => o.name === key);
+    const options = Object.fromEntries(Object.entries(given).filter(([key]) => accepts(key)));
+    Object.keys(options).forEach((key) => used.add(key));
+    const extra = names.length === 1 ? keyValueOptions(values, 'attack-option', schema, name) : Object.fromEntries(Object.entries(keyValueOptions(values, 'attack-option', undefined, name)).filter(([key]) => accepts(key)));
     try {
-      return createAttack(name, options);
+      return createAttack(name, { ...options, ...extra });
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
   });
+  const unused = Object.keys(given).filter((key) => !used.has(key));
+  if (unused.length > 0) throw new UsageError(`${unused.map((k) => flagOf[k] ?? k).join(', ')} does not apply to ${names.join(', ')}`);
   const goalName = choiceOption(values, 'goal', ['untargeted', 'random-wrong', 'least-likely'] as const)!;
   const labels = choiceOption(values, 'labels', ['true', 'predicted'] as const)!;
   const goal: AttackGoal = goalName === 'untargeted' ? { kind: 'untargeted', labels } : { kind: 'targeted', target: goalName };
-  return { attacks, norm, goal };
+  return { attacks: built, norm, goal };
 }

@@ -29,5 +29,7 @@ export interface Command {
   usage: string;
   examples: string[];
   options: Record<string, OptionSpec>;
+  /** Registers what the command's choices need (e.g. optional solvers) before its help or run. */
+  prepare?(): Promise<void>;
   run(context: CommandContext): Promise<void>;
 }

@@ -1,10 +1,12 @@
-import { createLoss, listLosses, type Loss } from '@liftguard/losses';
+import { createLoss, defaultLossRegistry, listLosses, type Loss } from '@liftguard/losses';
 import { numberListOption, numberOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
 import { UsageError } from './errors.js';
+import { keyValueOptions } from './registry-options.js';
 
 export const lossOptions: Record<string, OptionSpec> = {
-  loss: { type: 'string', placeholder: 'NAME', description: 'bp-cross-entropy | bp-squared | rovr | arovr | arovr-gamma | arovr-alpha | arovr-alpha-beta | arovr-g-alpha-beta | arovr-d | simple-adversarial', default: 'bp-cross-entropy' },
+  // A getter: losses registered by plugins (--import) load after this module.
+  loss: { type: 'string', placeholder: 'NAME', get description() { return listLosses().map((l) => l.name).join(' | '); }, default: 'bp-cross-entropy' },
   beta: { type: 'string', placeholder: 'X', description: 'β of the lifted and simple-adversarial losses (default 0.5)' },
   gamma: { type: 'string', placeholder: 'LIST', description: 'γ per layer (one number or a comma list)' },
   alpha: { type: 'string', placeholder: 'X', description: 'α of the targeted AROVR losses (default 1)' },
@@ -13,6 +15,7 @@ export const lossOptions: Record<string, OptionSpec> = {
   damping: { type: 'string', placeholder: 'NAME', description: 'majorize | authors | none (default majorize)' },
   target: { type: 'string', placeholder: 'RULE', description: 'highest-wrong | random-wrong | all-wrong | temperature (targeted losses)' },
   temperature: { type: 'string', placeholder: 'X', description: 'τ of --target=temperature (default 0.1)' },
+  'loss-option': { type: 'string', placeholder: 'KEY=VALUE', multiple: true, description: "an option of the loss by its own name (e.g. a plugin loss's), repeatable" },
   'max-grad-norm': { type: 'string', placeholder: 'X', description: 'clip the global gradient norm' },
 };
 
@@ -36,6 +39,7 @@ export function resolveLoss(values: OptionValues, seed: number): Loss {
   set('temperature', numberOption(values, 'temperature', { min: 0 }));
   set('maxGradientNorm', numberOption(values, 'max-grad-norm', { min: 0 }));
   if (name.includes('alpha')) options.seed = seed;
+  Object.assign(options, keyValueOptions(values, 'loss-option', defaultLossRegistry().get(name).options, name));
   try {
     return createLoss(name, options);
   } catch (error) {

@@ -20,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
   if (!command) throw new UsageError(`unknown command '${name}'; commands: ${commands.map((c) => c.name).join(', ')}`);
   const { values, positionals } = parseCommandArgs(rest, { ...globalOptions, ...command.options });
   if (typeof values.import === 'string') await loadPlugins(values.import.split(',').filter(Boolean));
+  await command.prepare?.();
   if (values.help) {
     process.stdout.write(commandHelp(command) + '\n');
     return 0;

@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fgsm, pgd, runAttack } from '@liftguard/attacks';
+import { runAttack } from '@liftguard/attacks';
 import { accuracy } from '@liftguard/models';
 import { choiceOption, numberListOption, requiredOption, seedOption } from '../args.js';
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
+import { attackOptions, resolveAttacks } from '../attack-options.js';
 import { checkModelFitsImages, loadModel } from '../model-options.js';
 import { imageTensor } from '../images.js';
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'clean accuracy of a saved model on a split, and robust accuracy under FGSM/PGD',
-  usage: 'liftguard eval --model DIR [--split test|validation|train] [--eps LIST] [--norm linf|l2]',
+  summary: 'clean accuracy of a saved model on a split, and robust accuracy under any registered attacks (default FGSM and PGD-40)',
+  usage: 'liftguard eval --model DIR [--split test|validation|train] [--eps LIST] [--attacks LIST] [--norm NAME]',
   examples: [
     'liftguard eval --model runs/bp',
     'liftguard eval --model runs/bp --eps 0.05,0.1,0.2 --test-size 1000 --json',
@@ -19,14 +20,14 @@ export const evalCommand: Command = {
     model: { type: 'string', placeholder: 'DIR', description: 'a model directory written by liftguard train or repair' },
     ...dataOptions,
     split: { type: 'string', placeholder: 'NAME', description: 'test | validation | train', default: 'test' },
-    eps: { type: 'string', placeholder: 'LIST', description: 'also FGSM and PGD-40 robust accuracy at these ε' },
-    norm: { type: 'string', placeholder: 'NAME', description: 'linf | l2', default: 'linf' },
+    ...attackOptions,
+    eps: { type: 'string', placeholder: 'LIST', description: 'also robust accuracy under each of --attacks (default fgsm,pgd) at these ε' },
   },
   async run({ values, output, backend }) {
     const modelDir = requiredOption(values, 'model');
     const split = choiceOption(values, 'split', ['test', 'validation', 'train'] as const)!;
     const epsilons = numberListOption(values, 'eps', 0);
-    const norm = choiceOption(values, 'norm', ['linf', 'l2'] as const)!;
+    const { attacks, norm, goal } = resolveAttacks(values);
     const seed = seedOption(values);
     await backend();
     const model = await loadModel(modelDir);
@@ -38,9 +39,9 @@ export const evalCommand: Command = {
     if (epsilons) {
       const x = imageTensor(set, model.inputShape);
       try {
-        for (const attack of [fgsm({ norm }), pgd({ norm, steps: 40 })]) {
+        for (const attack of attacks) {
           const progress = output.progress(`${attack.name} on ${set.count} images`, 1);
-          const result = await runAttack(model, { x, labels: set.labels }, attack, { epsilons, seed, batchSize: 500, returnAdversarials: false });
+          const result = await runAttack(model, { x, labels: set.labels }, attack, { epsilons, goal, seed, batchSize: 500, returnAdversarials: false });
           progress.stop();
           robust.push({ attack: attack.name, epsilons, robustAccuracy: result.robustAccuracy! });
         }

@@ -1,45 +1,48 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { adversarialSet } from '@liftguard/attacks';
-import { DualQpSolver, HighsQpSolver, repairClassifier, type QpSolver } from '@liftguard/cutting-plane';
-import type { GlpkLpSolver as GlpkSolverClass } from '@liftguard/lp-glpk';
+import { createRepairSolver, repairClassifier, repairSolvers } from '@liftguard/cutting-plane';
 import { saveClassifierFolder } from '@liftguard/models/node';
 import { repairReport } from '@liftguard/report';
-import { choiceOption, numberOption, requiredOption, seedOption } from '../args.js';
+import { numberOption, requiredOption, seedOption } from '../args.js';
 import type { Command, OptionValues } from '../command.js';
 import { stopOnInterrupt } from '../interrupt.js';
 import type { Output } from '../output.js';
 import { claimOutput } from '../output-target.js';
+import { keyValueOptions, registryChoices } from '../registry-options.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
 import { CliError, UsageError } from '../errors.js';
 import { imageTensor } from '../images.js';
 import { checkModelFitsImages, loadModel } from '../model-options.js';
 
-const solvers = ['dual', 'highs', 'glpk-l1', 'glpk-linf'] as const;
-
-async function createSolver(name: (typeof solvers)[number]): Promise<{ solver: QpSolver; objective: 'l2' | 'l1' | 'linf' }> {
-  if (name === 'dual') return { solver: new DualQpSolver(), objective: 'l2' };
-  if (name === 'highs') return { solver: await HighsQpSolver.create(), objective: 'l2' };
-  // GPL-3.0: loaded only when asked for, so nothing else depends on it.
+/** The GPL-3.0 GLPK solvers register themselves like any plugin's, when @liftguard/lp-glpk is installed. */
+async function registerOptionalSolvers(): Promise<void> {
+  if (repairSolvers.has('glpk-l1')) return;
   const glpkPackage = '@liftguard/lp-glpk';
-  const { GlpkLpSolver } = (await import(/* @vite-ignore */ glpkPackage)) as { GlpkLpSolver: typeof GlpkSolverClass };
-  return { solver: await GlpkLpSolver.create(), objective: name === 'glpk-l1' ? 'l1' : 'linf' };
+  try {
+    const { registerGlpkSolvers } = (await import(/* @vite-ignore */ glpkPackage)) as { registerGlpkSolvers: () => void };
+    registerGlpkSolvers();
+  } catch {
+    // Not installed: the registry lists what is there.
+  }
 }
 
 export const repairCommand: Command = {
   name: 'repair',
   summary: 'cutting-plane repair of a saved model on a few adversarial examples; writes the repaired model and a report',
-  usage: 'liftguard repair --model DIR --out DIR [--solver dual|highs|glpk-l1|glpk-linf] [--per-class 1] [--omega 0.4] [--iterations 20]',
+  usage: 'liftguard repair --model DIR --out DIR [--solver NAME] [--per-class 1] [--omega 0.4] [--iterations 20]',
   examples: [
     'liftguard repair --model runs/cnn --out runs/cnn-repaired',
     'liftguard repair --model runs/cnn --out runs/r --per-class 5 --omega 0.2 --iterations 10 --solver highs',
     'liftguard repair --model runs/mlp --out runs/r --parameters last:2 --solver glpk-l1',
   ],
+  prepare: registerOptionalSolvers,
   options: {
     model: { type: 'string', placeholder: 'DIR', description: 'the model to repair' },
     out: { type: 'string', placeholder: 'DIR', description: 'where the repaired model and repair-report.json go' },
-    solver: { type: 'string', placeholder: 'NAME', description: solvers.join(' | '), default: 'dual' },
+    solver: { type: 'string', placeholder: 'NAME', get description() { return registryChoices(repairSolvers.entries()); }, default: 'dual' },
+    'solver-option': { type: 'string', placeholder: 'KEY=VALUE', multiple: true, description: 'an option of the solver by its own name, repeatable' },
     'per-class': { type: 'string', placeholder: 'K', description: 'adversarial examples per class (|X_adv| = 10K)', default: '1' },
     'adv-eps': { type: 'string', placeholder: 'X', description: 'L∞ ε of the PGD generator', default: '0.1' },
     'adv-steps': { type: 'string', placeholder: 'N', description: 'PGD steps of the generator', default: '40' },
@@ -58,7 +61,9 @@ export const repairCommand: Command = {
     const modelDir = requiredOption(values, 'model');
     const out = requiredOption(values, 'out');
     const seed = seedOption(values);
-    const solverName = choiceOption(values, 'solver', solvers)!;
+    const solverName = String(values.solver);
+    if (!repairSolvers.has(solverName)) throw new UsageError(`--solver: unknown repair solver '${solverName}'; registered: ${repairSolvers.names().join(', ')}`);
+    const solverOptions = keyValueOptions(values, 'solver-option', repairSolvers.get(solverName).options, solverName);
     const perClass = numberOption(values, 'per-class', { min: 1, integer: true })!;
     const omega = numberOption(values, 'omega', { min: 0, max: 1 })!;
     const iterations = numberOption(values, 'iterations', { min: 1, integer: true })!;
@@ -78,7 +83,7 @@ export const repairCommand: Command = {
     const interrupt = stopOnInterrupt(() => output.note('liftguard: stopping after this iteration (Ctrl-C again to abort); the best candidate so far is saved'));
     try {
       await backend();
-      await repairInto(out, values, output, interrupt.signal, { modelDir, seed, solverName, perClass, omega, iterations, margin, poolSize, cleanSize, selectionSize, generator, last, parametersFlag });
+      await repairInto(out, values, output, interrupt.signal, { modelDir, seed, solverName, solverOptions, perClass, omega, iterations, margin, poolSize, cleanSize, selectionSize, generator, last, parametersFlag });
     } finally {
       interrupt.dispose();
       await lock.release();
@@ -89,7 +94,8 @@ export const repairCommand: Command = {
 interface RepairSettings {
   modelDir: string;
   seed: number;
-  solverName: (typeof solvers)[number];
+  solverName: string;
+  solverOptions: Record<string, unknown>;
   perClass: number;
   omega: number;
   iterations: number;
@@ -104,11 +110,11 @@ interface RepairSettings {
 
 /** Generates the adversarial set, repairs and saves the chosen model with its report into the claimed folder. */
 async function repairInto(out: string, values: OptionValues, output: Output, signal: AbortSignal, settings: RepairSettings): Promise<void> {
-  const { modelDir, seed, solverName, perClass, omega, iterations, margin, poolSize, cleanSize, selectionSize, generator, last, parametersFlag } = settings;
+  const { modelDir, seed, solverName, solverOptions, perClass, omega, iterations, margin, poolSize, cleanSize, selectionSize, generator, last, parametersFlag } = settings;
   const model = await loadModel(modelDir);
   const splits = await loadSplits(values);
   checkModelFitsImages(model, splits.train.height, splits.train.width, splits.dataset);
-  const { solver, objective } = await createSolver(solverName);
+  const { solver, objective } = await createRepairSolver(solverName, solverOptions);
   const tensors: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T) => (tensors.push(t), t);
   try {
