@@ -75,3 +75,4 @@ export { resolveLabels, parseLabelLines, parseLabelJson, type ClassLabels } from
 export { ImageSetBuilder, targetShape, resizeMethod, type ImageShape, type BuilderSettings } from './image-set-builder.js';
 export { imageDatasetFromArrays, imageDatasetFromArray, pixelRanges, type ArraySource } from './array-images.js';
 export { describeImageDataset, type ImageDataset, type ImageDatasetDescription, type ImageDatasetOptions } from './image-dataset.js';
+export { imagesTensor } from './images-tensor.js';

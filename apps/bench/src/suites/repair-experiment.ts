@@ -3,7 +3,7 @@
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { readParameters, repairClassifier, selectCandidate, selectParameters, writeParameters, type Candidate, type IterationTrace } from '@liftguard/cutting-plane';
-import { sliceImageSet, type ImageSet } from '@liftguard/data';
+import { imagesTensor, sliceImageSet, type ImageSet } from '@liftguard/data';
 import type { Classifier } from '@liftguard/tensor';
 import { adversarialPool, selectAdversarialSet, type AdversarialSetRecipe } from '@liftguard/attacks';
 import { accuracyOf, adaptiveAccuracy, predictClasses, TransferSet, type EvaluationSettings, type RobustAccuracy, type TestSet } from './repair-evaluation.js';
@@ -104,8 +104,7 @@ export async function runRepairExperiment(
   const loadAverageStart = loadavg();
   const numClasses = classifier.numClasses;
   const inputShape = [...classifier.inputShape];
-  const rowSize = inputShape.reduce((a, b) => a * b, 1);
-  const toTensor = (set: ImageSet) => tf.tensor(set.images.subarray(0, set.count * rowSize), [set.count, ...inputShape], 'float32');
+  const toTensor = (set: ImageSet) => imagesTensor(set, inputShape);
   const { sourceCount, cleanCount, validationCount } = config;
   if (sourceCount + cleanCount + validationCount > train.count) throw new Error(`source + clean + validation images exceed the ${train.count} training images`);
   const source = sliceImageSet(train, 0, sourceCount);

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '@liftguard/tensor/files';
 import { reportEnvironment } from '../environment.js';
 import { claimFile, claimOutput } from '../output-target.js';
 import { CliError, UsageError } from '../errors.js';
-import { imageTensor } from '../images.js';
+import { imagesTensor } from '@liftguard/data';
 import { checkModelFitsImages, loadModel, modelHash } from '../model-options.js';
 
 export const attackCommand: Command = {
@@ -76,7 +76,7 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
   const set = splits[split];
   checkModelFitsImages(model, set.height, set.width, splits.dataset);
   const n = Math.min(count, set.count);
-  const x = imageTensor(set, model.inputShape, n);
+  const x = imagesTensor(set, model.inputShape, n);
   const labels = set.labels.subarray(0, n);
   let result: WorstCaseResult | undefined;
   try {

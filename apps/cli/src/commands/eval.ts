@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { attackOptions, resolveAttacks } from '../attack-options.js';
 import { checkModelFitsImages, loadModel } from '../model-options.js';
-import { imageTensor } from '../images.js';
+import { imagesTensor } from '@liftguard/data';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -37,7 +37,7 @@ export const evalCommand: Command = {
     const clean = accuracy(model, set);
     const robust: { attack: string; epsilons: number[]; robustAccuracy: number[] }[] = [];
     if (epsilons) {
-      const x = imageTensor(set, model.inputShape);
+      const x = imagesTensor(set, model.inputShape);
       try {
         for (const attack of attacks) {
           const progress = output.progress(`${attack.name} on ${set.count} images`, 1);

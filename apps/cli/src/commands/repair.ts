@@ -13,7 +13,7 @@ import { keyValueOptions, registryChoices } from '../registry-options.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { reportEnvironment } from '../environment.js';
 import { CliError, UsageError } from '../errors.js';
-import { imageTensor } from '../images.js';
+import { imagesTensor } from '@liftguard/data';
 import { checkModelFitsImages, loadModel } from '../model-options.js';
 
 /** The GPL-3.0 GLPK solvers register themselves like any plugin's, when @liftguard/lp-glpk is installed. */
@@ -119,7 +119,7 @@ async function repairInto(out: string, values: OptionValues, output: Output, sig
   const keep = <T extends tf.Tensor>(t: T) => (tensors.push(t), t);
   try {
     const pool = Math.min(poolSize, splits.train.count);
-    const poolX = keep(imageTensor(splits.train, model.inputShape, pool));
+    const poolX = keep(imagesTensor(splits.train, model.inputShape, pool));
     const generation = output.progress('generating adversarial examples (PGD)', 1);
     // CUTTING_PLANE.md §4: PGD against the predicted labels, top-k most violated per true class.
     const adversarial = await adversarialSet(
@@ -138,9 +138,9 @@ async function repairInto(out: string, values: OptionValues, output: Output, sig
     generation.stop();
     const cleanStart = pool;
     const cleanCount = Math.min(cleanSize, splits.train.count - cleanStart);
-    const clean = { x: keep(imageTensor(splits.train, model.inputShape, cleanCount, cleanStart)), labels: splits.train.labels.subarray(cleanStart, cleanStart + cleanCount) };
+    const clean = { x: keep(imagesTensor(splits.train, model.inputShape, cleanCount, cleanStart)), labels: splits.train.labels.subarray(cleanStart, cleanStart + cleanCount) };
     const selectionCount = Math.min(selectionSize, splits.validation.count);
-    const validation = { x: keep(imageTensor(splits.validation, model.inputShape, selectionCount)), labels: splits.validation.labels.subarray(0, selectionCount) };
+    const validation = { x: keep(imagesTensor(splits.validation, model.inputShape, selectionCount)), labels: splits.validation.labels.subarray(0, selectionCount) };
     const progress = output.progress('cutting-plane repair', iterations);
     const started = performance.now();
     const result = await repairClassifier({
