@@ -6,6 +6,14 @@ export class UsageError extends Error {
   }
 }
 
+/** The user stopped the command (Ctrl-C) before it finished: exit code 130, like a shell. */
+export class InterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
 /** A failure while doing the work (missing file, corrupt model, …): exit code 1. */
 export class CliError extends Error {
   constructor(message: string) {

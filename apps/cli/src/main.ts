@@ -4,7 +4,7 @@ import { BackendUnavailableError, initBackend } from '@liftguard/tensor';
 import { describeFileError, FileSafetyError } from '@liftguard/tensor/files';
 import { parseCommandArgs } from './args.js';
 import { commands } from './commands/index.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, InterruptedError, UsageError } from './errors.js';
 import { globalOptions } from './global-options.js';
 import { commandHelp, mainHelp } from './help.js';
 import { Output } from './output.js';
@@ -53,11 +53,11 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const usage = error instanceof UsageError;
     const fileError = fileErrorOf(error);
-    const known = usage || error instanceof CliError || error instanceof BackendUnavailableError || fileError !== undefined;
+    const known = usage || error instanceof CliError || error instanceof InterruptedError || error instanceof BackendUnavailableError || fileError !== undefined;
     const message = fileError?.message ?? (error instanceof Error ? error.message : String(error));
     process.stderr.write(`liftguard: ${usage ? 'usage: ' : ''}${message.split('\n')[0]}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
     else if (!known) process.stderr.write('(run with --debug for the stack trace)\n');
-    process.exitCode = usage ? 2 : 1;
+    process.exitCode = usage ? 2 : error instanceof InterruptedError ? 130 : 1;
   },
 );

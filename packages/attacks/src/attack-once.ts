@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier, Random } from '@liftguard/tensor';
 import { attackNorm, type Attack } from './attack.js';
 import { clipToBounds, type Bounds } from './bounds.js';
+import { AttackAbortedError } from './errors.js';
+import { EventLoopPause } from './yield-to-event-loop.js';
 
 /** One attack at one ε on a set of examples: what `attackOnce` needs. */
 export interface AttackOnceOptions {
@@ -19,6 +21,8 @@ export interface AttackOnceOptions {
   random: Random;
   /** Keep the attack's raw output in the result (default false). */
   keepRaw?: boolean;
+  /** Checked before every batch; an aborted run stops with an AttackAbortedError. */
+  signal?: AbortSignal | undefined;
 }
 
 /** One attack at one ε on a set of examples, in batches. */
@@ -37,7 +41,7 @@ export interface AttackOnceResult {
  * The bookkeeping every attack shares: run it per batch, clip its output to the threat
  * model, re-predict, and judge success (untargeted: prediction ≠ label; targeted: = target).
  */
-export function attackOnce(options: AttackOnceOptions): AttackOnceResult {
+export async function attackOnce(options: AttackOnceOptions): Promise<AttackOnceResult> {
   const { model, x, labels, targeted, sourceLabels, attack, epsilon, bounds, batchSize, random } = options;
   const keepRaw = options.keepRaw ?? false;
   const n = x.shape[0]!;
@@ -45,7 +49,14 @@ export function attackOnce(options: AttackOnceOptions): AttackOnceResult {
   const raws: tf.Tensor[] = [];
   const clippeds: tf.Tensor[] = [];
   const predictions = new Int32Array(n);
+  const pause = new EventLoopPause();
   for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+    // Lets Ctrl-C (and other timers) through between batches, then honours it.
+    await pause.maybe();
+    if (options.signal?.aborted) {
+      tf.dispose([...raws, ...clippeds]);
+      throw new AttackAbortedError();
+    }
     const size = Math.min(batchSize, n - start);
     const xBatch = tf.slice(x, start, size);
     const labelBatch = tf.tensor1d(labels.subarray(start, start + size), 'int32');

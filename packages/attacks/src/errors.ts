@@ -13,3 +13,11 @@ export class AttackInputError extends Error {
     this.name = 'AttackInputError';
   }
 }
+
+/** A run stopped by its AbortSignal (e.g. Ctrl-C) before it finished. */
+export class AttackAbortedError extends Error {
+  constructor() {
+    super('the attack was stopped before it finished');
+    this.name = 'AttackAbortedError';
+  }
+}

@@ -19,7 +19,7 @@ export {
 export { attackOnce, type AttackOnceOptions, type AttackOnceResult } from './attack-once.js';
 export { clipToBounds, defaultBounds, type Bounds } from './bounds.js';
 export { cleanPass, type CleanPass } from './clean-pass.js';
-export { AttackConfigError, AttackInputError } from './errors.js';
+export { AttackAbortedError, AttackConfigError, AttackInputError } from './errors.js';
 export { defaultGoal, type AttackGoal } from './goal.js';
 export {
   gradientReport,

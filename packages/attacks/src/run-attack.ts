@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from '@liftguard/tensor';
 import type { Attack } from './attack.js';
 import { attackOnce } from './attack-once.js';
@@ -46,34 +46,41 @@ export async function runAttack(
     success: [],
     ...emptyResultFields(run),
   };
-  for (const [e, epsilon] of config.epsilons.entries()) {
-    const epsilonStarted = performance.now();
-    const once = attackOnce({
-      model,
-      x: inputs.x,
-      labels: run.attackLabels,
-      targeted: run.targeted,
-      sourceLabels: run.sourceLabels,
-      attack,
-      epsilon,
-      bounds: config.bounds,
-      batchSize: config.batchSize,
-      random: run.random.fork(`epsilon ${e}`),
-      keepRaw: config.returnAdversarials,
-    });
-    result.success.push(once.success);
-    result.successRate.push(once.success.filter(Boolean).length / once.success.length);
-    result.adversarialPredictions.push(once.predictions);
-    if (run.trueLabels !== null)
-      result.robustAccuracy!.push(accuracy(once.predictions, run.trueLabels));
-    if (config.returnAdversarials) {
-      result.raw.push(once.raw!);
-      result.clipped.push(once.clipped);
-    } else {
-      once.clipped.dispose();
+  try {
+    for (const [e, epsilon] of config.epsilons.entries()) {
+      const epsilonStarted = performance.now();
+      const once = await attackOnce({
+        model,
+        x: inputs.x,
+        labels: run.attackLabels,
+        targeted: run.targeted,
+        sourceLabels: run.sourceLabels,
+        attack,
+        epsilon,
+        bounds: config.bounds,
+        batchSize: config.batchSize,
+        random: run.random.fork(`epsilon ${e}`),
+        keepRaw: config.returnAdversarials,
+        signal: options.signal,
+      });
+      result.success.push(once.success);
+      result.successRate.push(once.success.filter(Boolean).length / once.success.length);
+      result.adversarialPredictions.push(once.predictions);
+      if (run.trueLabels !== null)
+        result.robustAccuracy!.push(accuracy(once.predictions, run.trueLabels));
+      if (config.returnAdversarials) {
+        result.raw.push(once.raw!);
+        result.clipped.push(once.clipped);
+      } else {
+        once.clipped.dispose();
+      }
+      result.timings.perEpsilonMs.push(performance.now() - epsilonStarted);
+      await yieldToEventLoop();
     }
-    result.timings.perEpsilonMs.push(performance.now() - epsilonStarted);
-    await yieldToEventLoop();
+  } catch (error) {
+    // A stopped run (Ctrl-C) hands back nothing, so it keeps no tensors either.
+    tf.dispose([...result.raw, ...result.clipped]);
+    throw error;
   }
   result.timings.totalMs = performance.now() - started;
   return result;

@@ -88,18 +88,25 @@ export async function runAttacks(
         const subset = tf.gather(inputs.x, index);
         index.dispose();
         const pick = (values: Int32Array) => Int32Array.from(survivors, (i) => values[i]!);
-        const once = attackOnce({
-          model,
-          x: subset,
-          labels: pick(run.attackLabels),
-          targeted: run.targeted,
-          sourceLabels: run.sourceLabels === undefined ? undefined : pick(run.sourceLabels),
-          attack,
-          epsilon,
-          bounds: config.bounds,
-          batchSize: config.batchSize,
-          random: run.random.fork(`epsilon ${e} attack ${a}`),
-        });
+        let once;
+        try {
+          once = await attackOnce({
+            model,
+            x: subset,
+            labels: pick(run.attackLabels),
+            targeted: run.targeted,
+            sourceLabels: run.sourceLabels === undefined ? undefined : pick(run.sourceLabels),
+            attack,
+            epsilon,
+            bounds: config.bounds,
+            batchSize: config.batchSize,
+            random: run.random.fork(`epsilon ${e} attack ${a}`),
+            signal: options.signal,
+          });
+        } catch (error) {
+          tf.dispose([subset, worst, ...result.clipped]);
+          throw error;
+        }
         subset.dispose();
         let broken = 0;
         survivors.forEach((i, k) => {

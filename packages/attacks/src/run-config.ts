@@ -37,6 +37,8 @@ export interface RunOptions {
   returnAdversarials?: boolean;
   /** Where warnings go (default console.warn). */
   log?: (message: string) => void;
+  /** Checked between batches (the event loop gets a turn at least every 100 ms); aborting stops the run with an AttackAbortedError. */
+  signal?: AbortSignal;
 }
 
 /** Every run setting spelled out, as echoed in results. */

@@ -5,6 +5,7 @@ import { exampleImagesBlock, internalLayersEntry, renderHtml, robustnessReport, 
 import { numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
 import { attackOptions, resolveAttacks } from '../attack-options.js';
 import type { Command, OptionValues } from '../command.js';
+import { attackUntilInterrupted } from '../interrupt.js';
 import type { Output } from '../output.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { writeFileAtomic } from '@liftguard/tensor/files';
@@ -81,7 +82,7 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
   let result: WorstCaseResult | undefined;
   try {
     const progress = output.progress(`${attacks.map((a) => a.name).join('+')} on ${n} images`, 1);
-    result = await runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250 });
+    result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250, signal }));
     progress.stop();
     const internal = rhos
       ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })

@@ -5,6 +5,7 @@ import { choiceOption, numberListOption, requiredOption, seedOption } from '../a
 import type { Command } from '../command.js';
 import { dataOptions, loadSplits } from '../data-options.js';
 import { attackOptions, resolveAttacks } from '../attack-options.js';
+import { attackUntilInterrupted } from '../interrupt.js';
 import { checkModelFitsImages, loadModel } from '../model-options.js';
 import { imagesTensor } from '@liftguard/data';
 
@@ -41,7 +42,7 @@ export const evalCommand: Command = {
       try {
         for (const attack of attacks) {
           const progress = output.progress(`${attack.name} on ${set.count} images`, 1);
-          const result = await runAttack(model, { x, labels: set.labels }, attack, { epsilons, goal, seed, batchSize: 500, returnAdversarials: false });
+          const result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttack(model, { x, labels: set.labels }, attack, { epsilons, goal, seed, batchSize: 500, returnAdversarials: false, signal }));
           progress.stop();
           robust.push({ attack: attack.name, epsilons, robustAccuracy: result.robustAccuracy! });
         }
