@@ -67,3 +67,16 @@ export {
   type AdversarialSetRecipe,
   type SelectOptions,
 } from './adversarial-set.js';
+export { dlrLoss, targetedDlrLoss } from './objectives/dlr.js';
+export { apgd, apgdTargeted } from './apgd/apgd.js';
+export {
+  resolveApgdConfig,
+  resolveApgdTargetedConfig,
+  type ApgdLoss,
+  type ApgdOptions,
+  type ApgdTargetedOptions,
+  type ResolvedApgdConfig,
+} from './apgd/apgd-config.js';
+export type { ApgdNorm } from './apgd/apgd-geometry.js';
+export { apgdRun, type ApgdRunInput, type ApgdRunResult } from './apgd/apgd-run.js';
+export { checkpoints as apgdCheckpoints } from './apgd/apgd-schedule.js';
