@@ -80,3 +80,10 @@ export {
 export type { ApgdNorm } from './apgd/apgd-geometry.js';
 export { apgdRun, type ApgdRunInput, type ApgdRunResult } from './apgd/apgd-run.js';
 export { checkpoints as apgdCheckpoints } from './apgd/apgd-schedule.js';
+export { square, type SquareAttack, type SquareResult } from './square/square.js';
+export {
+  resolveSquareConfig,
+  type ResolvedSquareConfig,
+  type SquareOptions,
+} from './square/square-config.js';
+export { imageLayout, type ImageLayout } from './square/image-layout.js';
