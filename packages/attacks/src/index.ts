@@ -87,3 +87,10 @@ export {
   type SquareOptions,
 } from './square/square-config.js';
 export { imageLayout, type ImageLayout } from './square/image-layout.js';
+export { fabTargeted, type FabResult, type FabTargetedAttack } from './fab/fab.js';
+export {
+  resolveFabConfig,
+  type FabTargetedOptions,
+  type ResolvedFabConfig,
+} from './fab/fab-config.js';
+export { projectOntoHyperplane, type FabNorm } from './fab/hyperplane-projection.js';
