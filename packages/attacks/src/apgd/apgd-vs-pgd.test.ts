@@ -15,7 +15,7 @@ describe('APGD-CE with 100 steps is never weaker than PGD-100', () => {
   it.each(['linf', 'l2'] as const)('%s: on a tiny MLP and a linear model, per ε', async (norm) => {
     const random = new Random(`apgd vs pgd ${norm}`);
     const models = [new TinyMlp([20, 32, 32, 5], random), randomLinear(random, 20, 5)];
-    const inputs = uniformInputs(random, 120, 20);
+    const inputs = uniformInputs(random, 60, 20);
     const epsilons = norm === 'linf' ? [0.03, 0.06, 0.1] : [0.1, 0.25, 0.5];
     for (const model of models) {
       const labels = inputs.rows.map((_, i) => {
