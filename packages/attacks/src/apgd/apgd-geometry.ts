@@ -67,7 +67,8 @@ export function projectToThreatModel(
 export function selectRows(mask: Uint8Array, ifTrue: tf.Tensor, ifFalse: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const shape = [mask.length, ...ifTrue.shape.slice(1).map(() => 1)];
-    const condition = tf.reshape(tf.tensor1d(mask, 'bool'), shape);
-    return tf.where(tf.broadcastTo(condition, ifTrue.shape), ifTrue, ifFalse);
+    // a·m + b·(1 − m) is exact for finite values and much faster on wasm than a broadcast where.
+    const keep = tf.reshape(tf.tensor1d(Float32Array.from(mask)), shape);
+    return tf.add(tf.mul(ifTrue, keep), tf.mul(ifFalse, tf.sub(1, keep)));
   });
 }

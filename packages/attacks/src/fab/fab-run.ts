@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier, Random } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
 import { clipToBounds } from '../bounds.js';
-import { normalize } from '../apgd/apgd-geometry.js';
+import { normalize, selectRows } from '../apgd/apgd-geometry.js';
 import { projectOntoHyperplane, type FabNorm } from './hyperplane-projection.js';
 
 /** One targeted FAB run on a batch of flat rows; tensors belong to the caller. */
@@ -111,11 +111,10 @@ export function fabRun(input: FabRunInput): FabRunResult {
     }
     if (!misclassified.some(Boolean)) continue;
     const [nextAdversarial, backed] = tf.tidy(() => {
-      const mask = (m: Uint8Array) => tf.reshape(tf.tensor1d(m, 'bool'), [n, 1]);
       const stepBack = tf.add(clean, tf.mul(tf.sub(current, clean), input.beta));
       return [
-        tf.where(tf.broadcastTo(mask(closer), [n, d]), current, adversarial),
-        tf.where(tf.broadcastTo(mask(misclassified), [n, d]), stepBack, current),
+        selectRows(closer, current, adversarial),
+        selectRows(misclassified, stepBack, current),
       ];
     });
     tf.dispose([adversarial, current]);
