@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync, initBackend, Random } from '@liftguard/tensor';
 import { runAttack } from '../run-attack.js';
 import { AttackConfigError } from '../errors.js';
-import { uniformInputs } from '../test-support/fixtures.js';
+import { randomLinear, uniformInputs } from '../test-support/fixtures.js';
+import { LinearClassifier } from '../test-support/linear-classifier.js';
 import { TinyMlp } from '../test-support/tiny-mlp.js';
 import { apgd, apgdTargeted } from './apgd.js';
 import { checkpoints } from './apgd-schedule.js';
@@ -84,4 +85,29 @@ describe('APGD runs', () => {
     expect(() => apgd({ norm: 'l1' as never })).toThrow(/sparse step/);
     expect(() => apgdTargeted({ norm: 'l2', targetClasses: 0 })).toThrow(AttackConfigError);
   });
+});
+
+describe('image-shaped inputs', () => {
+  it.each(['linf', 'l2'] as const)(
+    '%s: [N, 6, 6, 1] inputs give the adversarials of the same inputs flattened',
+    async (norm) => {
+      const random = new Random(`apgd images ${norm}`);
+      const flat = randomLinear(random, 36, 4);
+      const image = new LinearClassifier(flat.weights, flat.bias, [6, 6, 1]);
+      const inputs = uniformInputs(random, 6, 36);
+      const images = tf.reshape(inputs.x, [6, 6, 6, 1]);
+      const labels = [0, 1, 2, 3, 0, 1];
+      const options = { epsilons: [0.05], seed: 9 };
+      const a = await runAttack(flat, { x: inputs.x, labels }, apgd({ norm, steps: 15 }), options);
+      const b = await runAttack(image, { x: images, labels }, apgd({ norm, steps: 15 }), options);
+      expect(b.raw[0]!.shape).toEqual([6, 6, 6, 1]);
+      const av = a.raw[0]!.dataSync();
+      const bv = b.raw[0]!.dataSync();
+      av.forEach((v, i) => expect(bv[i]).toBeCloseTo(v, 5));
+      expect(b.success).toEqual(a.success);
+      tf.dispose([...a.raw, ...a.clipped, ...b.raw, ...b.clipped, images, inputs.x]);
+      flat.dispose();
+      image.dispose();
+    },
+  );
 });

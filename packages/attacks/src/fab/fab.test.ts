@@ -14,30 +14,29 @@ beforeAll(async () => {
 });
 
 /**
- * The smallest ‖δ‖ with ⟨w, δ⟩ ≥ c (c ≥ 0) and δ_i within the room the box leaves in the
- * direction of w_i, in float64 by scanning the sorted breakpoints (the tfjs code bisects).
+ * The smallest ‖δ‖ with ⟨w, δ⟩ ≥ c (c ≥ 0) and |δ_i| within the room the box leaves in the
+ * direction of w_i, in float64 by bisection on the radius (L∞) or on log λ (L2) — the
+ * implementation scans sorted breakpoints instead.
  */
 function referenceProjectionNorm(w: number[], room: number[], c: number, norm: FabNorm): number {
-  const idx = w.map((_, i) => i).filter((i) => w[i] !== 0);
-  const key = (i: number) => (norm === 'linf' ? room[i]! : room[i]! / Math.abs(w[i]!));
-  idx.sort((a, b) => key(a) - key(b));
-  let saturated = 0;
-  let free = idx.reduce((s, i) => s + (norm === 'linf' ? Math.abs(w[i]!) : w[i]! * w[i]!), 0);
-  let previous = 0;
   const delta = (param: number) =>
     w.map((v, i) =>
       v === 0
         ? 0
         : Math.sign(v) * Math.min(norm === 'linf' ? param : param * Math.abs(v), room[i]!),
     );
-  for (const i of idx) {
-    const param = (c - saturated) / free;
-    if (param <= key(i)) return lpNorm(delta(Math.max(param, previous)), norm);
-    saturated += Math.abs(w[i]!) * room[i]!;
-    free -= norm === 'linf' ? Math.abs(w[i]!) : w[i]! * w[i]!;
-    previous = key(i);
+  const reach = (param: number) => dot(w, delta(param));
+  const full = lpNorm(delta(Infinity), norm);
+  if (reach(Infinity) <= c) return full;
+  let low = norm === 'linf' ? 0 : -60;
+  let high = norm === 'linf' ? Math.max(...room) : 60;
+  const value = (p: number) => (norm === 'linf' ? p : Math.exp(p));
+  for (let i = 0; i < 200; i++) {
+    const middle = (low + high) / 2;
+    if (reach(value(middle)) >= c) high = middle;
+    else low = middle;
   }
-  return lpNorm(delta(Infinity), norm);
+  return lpNorm(delta(value(high)), norm);
 }
 
 describe('the box-constrained hyperplane projection', () => {

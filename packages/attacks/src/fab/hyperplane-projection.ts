@@ -4,8 +4,6 @@ import type { Bounds } from '../bounds.js';
 /** The norms FAB minimizes here. */
 export type FabNorm = 'linf' | 'l2';
 
-// Bisection steps: L∞ on [0, high − low], L2 on log λ between the unboxed and fully boxed λ.
-const bisections = 40;
 const tiny = 1e-12;
 
 /**
@@ -21,85 +19,104 @@ export function projectOntoHyperplane(
   norm: FabNorm,
   bounds: Bounds,
 ): tf.Tensor2D {
+  if (bounds === null) return unboxedProjection(t, w, b, norm);
+  const [m, d] = t.shape;
+  const points = t.dataSync();
+  const normals = w.dataSync();
+  const offsets = b.dataSync();
+  const out = new Float32Array(m * d);
+  const scratch = new RowScratch(d);
+  for (let row = 0; row < m; row++)
+    projectRow(points, normals, offsets[row]!, row * d, d, norm, bounds, scratch, out);
+  return tf.tensor2d(out, [m, d]);
+}
+
+/** Without a box: c·sign(w)/‖w‖₁ (L∞) and c·w/‖w‖₂² (L2), with c the signed gap. */
+function unboxedProjection(
+  t: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  norm: FabNorm,
+): tf.Tensor2D {
   return tf.tidy(() => {
-    // Orient w so that the hyperplane lies in its direction: ⟨w, δ⟩ = c with c ≥ 0.
-    const gap = tf.sub(b, tf.sum(tf.mul(w, t), 1));
-    const orientation = tf.reshape(
-      tf.where(tf.less(gap, 0), tf.fill(gap.shape, -1), tf.onesLike(gap)),
-      [-1, 1],
-    );
-    const direction = tf.mul(w, orientation) as tf.Tensor2D;
-    const needed = tf.reshape(tf.abs(gap), [-1, 1]);
-    const magnitude = tf.abs(direction);
-    const sign = tf.sign(direction);
-    if (bounds === null) {
-      // No box: the closed forms c·sign(w)/‖w‖₁ (L∞) and c·w/‖w‖₂² (L2).
-      if (norm === 'linf')
-        return tf.mul(sign, tf.div(needed, tf.add(tf.sum(magnitude, 1, true), tiny)));
-      return tf.mul(direction, tf.div(needed, tf.add(tf.sum(tf.square(direction), 1, true), tiny)));
-    }
-    // How far each coordinate can move in the direction of w before leaving the box.
-    const room = tf.where(
-      tf.greater(direction, 0),
-      tf.sub(bounds[1], t),
-      tf.where(tf.less(direction, 0), tf.sub(t, bounds[0]), tf.zerosLike(t)),
-    );
-    const safeRoom = tf.maximum(room, 0);
-    // Per-row values spread over the row: wasm's min/max/compare kernels are ~30× slower broadcasting.
-    const ones = tf.onesLike(t);
-    const spread = (perRow: tf.Tensor) => tf.mul(ones, perRow);
-    if (norm === 'linf') {
-      // ⟨w, δ(r)⟩ = Σ|w_i|·min(r, room_i) grows with the radius r: bisect for the smallest r reaching c.
-      const reach = (r: tf.Tensor) =>
-        tf.sum(tf.mul(magnitude, tf.minimum(spread(r), safeRoom)), 1, true);
-      const radius = smallestReaching(
-        tf.zerosLike(needed),
-        tf.fill(needed.shape, bounds[1] - bounds[0]),
-        (r) => tf.greaterEqual(reach(r), needed),
-      );
-      return tf.mul(sign, tf.minimum(spread(radius), safeRoom));
-    }
-    // L2: δ(λ)_i = sign(w_i)·min(λ|w_i|, room_i); bisect log λ between c/‖w‖² and the λ that fills the box.
-    const reach = (lambda: tf.Tensor) =>
-      tf.sum(tf.mul(magnitude, tf.minimum(tf.mul(lambda, magnitude), safeRoom)), 1, true);
-    const unboxed = tf.maximum(
-      tf.div(needed, tf.add(tf.sum(tf.square(magnitude), 1, true), tiny)),
-      tiny,
-    );
-    const filled = tf.max(tf.div(safeRoom, tf.add(magnitude, tiny)), 1, true);
-    const logLambda = smallestReaching(
-      tf.log(unboxed),
-      tf.log(tf.maximum(filled, unboxed)),
-      (logL) => tf.greaterEqual(reach(tf.exp(logL)), needed),
-    );
-    // Already enough at the unboxed λ (nothing clipped): no search needed.
-    const enoughAtStart = tf.greaterEqual(reach(unboxed), needed);
-    const lambda = tf.where(enoughAtStart, unboxed, tf.exp(logLambda));
-    const step = tf.mul(sign, tf.minimum(tf.mul(lambda, magnitude), safeRoom));
-    // A point already on the hyperplane does not move.
-    return tf.mul(step, tf.cast(tf.greater(needed, 0), 'float32')) as tf.Tensor2D;
-  });
+    const gap = tf.reshape(tf.sub(b, tf.sum(tf.mul(w, t), 1)), [-1, 1]);
+    if (norm === 'linf')
+      return tf.mul(tf.sign(w), tf.div(gap, tf.add(tf.sum(tf.abs(w), 1, true), tiny)));
+    return tf.mul(w, tf.div(gap, tf.add(tf.sum(tf.square(w), 1, true), tiny)));
+  }) as tf.Tensor2D;
+}
+
+/** Per-row work arrays, allocated once per call. */
+class RowScratch {
+  readonly magnitude: Float64Array;
+  readonly room: Float64Array;
+  readonly key: Float64Array;
+  readonly order: Uint32Array;
+  readonly suffixFree: Float64Array;
+  constructor(d: number) {
+    this.magnitude = new Float64Array(d);
+    this.room = new Float64Array(d);
+    this.key = new Float64Array(d);
+    this.order = new Uint32Array(d);
+    this.suffixFree = new Float64Array(d + 1);
+  }
 }
 
 /**
- * Bisection per row for the smallest value in [low, high] where `enough` holds (it must be
- * monotone); returns the upper end, where it holds unless even `high` is not enough. Each step
- * is its own tidy scope so the [m, d] temporaries do not pile up.
+ * One row, exactly: orient w so that ⟨w, δ⟩ = c ≥ 0 is needed; each coordinate moves along
+ * sign(w_i) by min(r, room_i) (L∞) or min(λ|w_i|, room_i) (L2), where room_i is what the box
+ * allows. ⟨w, δ⟩ is piecewise linear and increasing in r (λ): scan the breakpoints in order.
  */
-function smallestReaching(
-  low: tf.Tensor,
-  high: tf.Tensor,
-  enough: (value: tf.Tensor) => tf.Tensor,
-): tf.Tensor {
-  for (let i = 0; i < bisections; i++) {
-    const [nextLow, nextHigh] = tf.tidy(() => {
-      const middle = tf.div(tf.add(low, high), 2);
-      const ok = enough(middle);
-      return [tf.where(ok, low, middle), tf.where(ok, middle, high)];
-    });
-    tf.dispose([low, high]);
-    [low, high] = [nextLow!, nextHigh!];
+function projectRow(
+  points: ArrayLike<number>,
+  normals: ArrayLike<number>,
+  offset: number,
+  at: number,
+  d: number,
+  norm: FabNorm,
+  bounds: readonly [number, number],
+  s: RowScratch,
+  out: Float32Array,
+): void {
+  let dot = 0;
+  for (let i = 0; i < d; i++) dot += normals[at + i]! * points[at + i]!;
+  const gap = offset - dot;
+  const orientation = gap < 0 ? -1 : 1;
+  const needed = Math.abs(gap);
+  if (needed === 0) return;
+  let count = 0;
+  for (let i = 0; i < d; i++) {
+    const wi = normals[at + i]! * orientation;
+    const ti = points[at + i]!;
+    s.magnitude[i] = Math.abs(wi);
+    s.room[i] = Math.max(wi > 0 ? bounds[1] - ti : wi < 0 ? ti - bounds[0] : 0, 0);
+    if (wi === 0) continue;
+    s.key[i] = norm === 'linf' ? s.room[i]! : s.room[i]! / s.magnitude[i]!;
+    s.order[count++] = i;
   }
-  low.dispose();
-  return high;
+  const order = s.order.subarray(0, count).sort((a, b) => s.key[a]! - s.key[b]!);
+  // The slope of ⟨w, δ⟩ in r (λ) from the k-th breakpoint on: Σ over unsaturated of |w| (w²).
+  s.suffixFree[count] = 0;
+  for (let k = count - 1; k >= 0; k--) {
+    const i = order[k]!;
+    s.suffixFree[k] =
+      s.suffixFree[k + 1]! + (norm === 'linf' ? s.magnitude[i]! : s.magnitude[i]! ** 2);
+  }
+  let saturated = 0;
+  let parameter = Infinity;
+  for (let k = 0; k < count; k++) {
+    const i = order[k]!;
+    const candidate = (needed - saturated) / s.suffixFree[k]!;
+    if (candidate <= s.key[i]!) {
+      parameter = candidate;
+      break;
+    }
+    saturated += s.magnitude[i]! * s.room[i]!;
+  }
+  for (let k = 0; k < count; k++) {
+    const i = order[k]!;
+    const move = norm === 'linf' ? parameter : parameter * s.magnitude[i]!;
+    const sign = normals[at + i]! * orientation > 0 ? 1 : -1;
+    out[at + i] = sign * Math.min(move, s.room[i]!);
+  }
 }

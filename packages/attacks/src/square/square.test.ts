@@ -5,7 +5,7 @@ import { runAttack } from '../run-attack.js';
 import { AttackConfigError } from '../errors.js';
 import { dualNorm, lpNorm, rows } from '../test-support/oracles.js';
 import { argmax, randomLinear, uniformInputs } from '../test-support/fixtures.js';
-import type { LinearClassifier } from '../test-support/linear-classifier.js';
+import { LinearClassifier } from '../test-support/linear-classifier.js';
 import { TinyMlp } from '../test-support/tiny-mlp.js';
 import { pseudoGaussianSquare } from './pseudo-gaussian.js';
 import { square } from './square.js';
@@ -177,4 +177,35 @@ describe('Square queries', () => {
     expect(() => square({ norm: 'l1' as never })).toThrow(AttackConfigError);
     expect(() => square({ norm: 'l2', imageShape: [2, 2] as never })).toThrow(/imageShape/);
   });
+});
+
+describe('Square on image-shaped inputs', () => {
+  it.each(['linf', 'l2'] as const)(
+    '%s: [N, 4, 4, 3] inputs give the adversarials of flat inputs read with imageShape [4, 4, 3]',
+    async (norm) => {
+      const random = new Random(`square images ${norm}`);
+      const flat = randomLinear(random, 48, 3);
+      const image = new LinearClassifier(flat.weights, flat.bias, [4, 4, 3]);
+      const inputs = uniformInputs(random, 5, 48);
+      const images = tf.reshape(inputs.x, [5, 4, 4, 3]);
+      const labels = [0, 1, 2, 0, 1];
+      const options = { epsilons: [0.1], seed: 4 };
+      const a = await runAttack(
+        flat,
+        { x: inputs.x, labels },
+        square({ norm, queries: 60, imageShape: [4, 4, 3] }),
+        options,
+      );
+      const b = await runAttack(
+        image,
+        { x: images, labels },
+        square({ norm, queries: 60 }),
+        options,
+      );
+      expect(Array.from(b.raw[0]!.dataSync())).toEqual(Array.from(a.raw[0]!.dataSync()));
+      tf.dispose([...a.raw, ...a.clipped, ...b.raw, ...b.clipped, images, inputs.x]);
+      flat.dispose();
+      image.dispose();
+    },
+  );
 });
