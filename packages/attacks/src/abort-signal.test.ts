@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync, initBackend, Random } from '@liftguard/tensor';
 import { AttackAbortedError } from './errors.js';
 import { fgsm, pgd } from './pgd.js';

@@ -79,3 +79,30 @@ export {
   type AdversarialSetRecipe,
   type SelectOptions,
 } from './adversarial-set.js';
+export { dlrLoss, targetedDlrLoss } from './objectives/dlr.js';
+export { apgd, apgdTargeted } from './apgd/apgd.js';
+export {
+  resolveApgdConfig,
+  resolveApgdTargetedConfig,
+  type ApgdLoss,
+  type ApgdOptions,
+  type ApgdTargetedOptions,
+  type ResolvedApgdConfig,
+} from './apgd/apgd-config.js';
+export type { ApgdNorm } from './apgd/apgd-geometry.js';
+export { apgdRun, type ApgdRunInput, type ApgdRunResult } from './apgd/apgd-run.js';
+export { checkpoints as apgdCheckpoints } from './apgd/apgd-schedule.js';
+export { square, type SquareAttack, type SquareResult } from './square/square.js';
+export {
+  resolveSquareConfig,
+  type ResolvedSquareConfig,
+  type SquareOptions,
+} from './square/square-config.js';
+export { imageLayout, type ImageLayout } from './square/image-layout.js';
+export { fabTargeted, type FabResult, type FabTargetedAttack } from './fab/fab.js';
+export {
+  resolveFabConfig,
+  type FabTargetedOptions,
+  type ResolvedFabConfig,
+} from './fab/fab-config.js';
+export { projectOntoHyperplane, type FabNorm } from './fab/hyperplane-projection.js';

@@ -1,0 +1,94 @@
+import { AttackConfigError } from '../errors.js';
+import type { NormName } from '../norms/norm-strategy.js';
+import {
+  choiceOption,
+  integerOption,
+  realOption,
+  rejectUnknownOptions,
+} from '../options/checked-options.js';
+import type { ApgdNorm } from './apgd-geometry.js';
+
+/** The untargeted losses APGD ascends. */
+export type ApgdLoss = 'cross-entropy' | 'dlr';
+
+/** Options of `apgd`; every field but `norm` has the reference code's default. */
+export interface ApgdOptions {
+  norm: ApgdNorm;
+  /** Iterations per restart (default 100). */
+  steps?: number;
+  /** Runs on the examples still robust after the previous ones (default 1). */
+  restarts?: number;
+  /** Default 'cross-entropy' (APGD-CE); 'dlr' gives APGD-DLR. */
+  loss?: ApgdLoss;
+  /** Condition 1's threshold: halve the step if the loss rose in ≤ ρ of the steps (default 0.75). */
+  rho?: number;
+}
+
+/** Options of `apgdTargeted` (APGD-T). */
+export interface ApgdTargetedOptions {
+  norm: ApgdNorm;
+  steps?: number;
+  /** Runs per target class on the examples still robust (default 1). */
+  restarts?: number;
+  /** How many of the top classes of the clean logits to target in turn (default 9). */
+  targetClasses?: number;
+  rho?: number;
+}
+
+export type ResolvedApgdConfig = {
+  attack: string;
+  norm: NormName;
+  steps: number;
+  restarts: number;
+  loss: ApgdLoss | 'targeted-dlr';
+  rho: number;
+  targetClasses?: number;
+};
+
+export const apgdNorms: readonly ApgdNorm[] = ['linf', 'l2'];
+const maxSteps = 100_000;
+const maxRestarts = 1000;
+
+function checkedNorm(attack: string, norm: unknown): ApgdNorm {
+  if (norm === 'l1')
+    throw new AttackConfigError(
+      `${attack}: norm 'l1' is not supported (APGD-L1 needs the sparse step of Croce & Hein 2021); use linf or l2`,
+    );
+  if (typeof norm !== 'string' || !apgdNorms.includes(norm as ApgdNorm))
+    throw new AttackConfigError(
+      `${attack}: norm must be one of ${apgdNorms.join(', ')}, got ${JSON.stringify(norm)}`,
+    );
+  return norm as ApgdNorm;
+}
+
+export function resolveApgdConfig(options: ApgdOptions): ResolvedApgdConfig {
+  const name = 'apgd';
+  if (options === null || typeof options !== 'object')
+    throw new AttackConfigError(`${name}: options must be an object with at least a norm`);
+  rejectUnknownOptions(name, options, ['norm', 'steps', 'restarts', 'loss', 'rho']);
+  const loss = choiceOption(name, 'loss', options.loss, 'cross-entropy', ['cross-entropy', 'dlr']);
+  return {
+    attack: loss === 'dlr' ? 'apgd-dlr' : 'apgd-ce',
+    norm: checkedNorm(name, options.norm),
+    steps: integerOption(name, 'steps', options.steps, 100, 1, maxSteps),
+    restarts: integerOption(name, 'restarts', options.restarts, 1, 1, maxRestarts),
+    loss,
+    rho: realOption(name, 'rho', options.rho, 0.75, 0, 1),
+  };
+}
+
+export function resolveApgdTargetedConfig(options: ApgdTargetedOptions): ResolvedApgdConfig {
+  const name = 'apgd-t';
+  if (options === null || typeof options !== 'object')
+    throw new AttackConfigError(`${name}: options must be an object with at least a norm`);
+  rejectUnknownOptions(name, options, ['norm', 'steps', 'restarts', 'targetClasses', 'rho']);
+  return {
+    attack: name,
+    norm: checkedNorm(name, options.norm),
+    steps: integerOption(name, 'steps', options.steps, 100, 1, maxSteps),
+    restarts: integerOption(name, 'restarts', options.restarts, 1, 1, maxRestarts),
+    loss: 'targeted-dlr',
+    rho: realOption(name, 'rho', options.rho, 0.75, 0, 1),
+    targetClasses: integerOption(name, 'targetClasses', options.targetClasses, 9, 1, 10_000),
+  };
+}

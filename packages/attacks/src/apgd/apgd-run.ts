@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Classifier, Random } from '@liftguard/tensor';
+import type { Bounds } from '../bounds.js';
+import { checkpointSchedule, nextInterval, oscillates } from './apgd-schedule.js';
+import {
+  ascentDirection,
+  projectToThreatModel,
+  randomStart,
+  selectRows,
+  type ApgdNorm,
+} from './apgd-geometry.js';
+
+/** One APGD run on a batch; every tensor here belongs to the caller. */
+export interface ApgdRunInput {
+  model: Classifier;
+  x: tf.Tensor;
+  /** The per-example loss [N] to ascend, from the logits [N, C]. */
+  objective: (logits: tf.Tensor2D) => tf.Tensor1D;
+  /** Whether a prediction reaches the goal for example i. */
+  reached: (predicted: number, i: number) => boolean;
+  norm: ApgdNorm;
+  epsilon: number;
+  bounds: Bounds;
+  steps: number;
+  /** Condition 1's threshold ρ (0.75 in the paper). */
+  rho: number;
+  random: Random;
+}
+
+/** What one run found (the caller owns the tensors). */
+export interface ApgdRunResult {
+  /** The point of highest loss per example. */
+  best: tf.Tensor;
+  bestLoss: Float32Array;
+  /** Per example: the first point that reached the goal, else the start point. */
+  adversarial: tf.Tensor;
+  success: Uint8Array;
+}
+
+// The paper's momentum weight α (the first step takes none).
+const momentum = 0.75;
+// The initial step size, a multiple of ε (2ε: the step can cross the ball at first).
+const initialStep = 2;
+
+/** Loss, predicted class and input gradient at z, from one forward and backward pass. */
+function evaluate(input: ApgdRunInput, z: tf.Tensor, seed: tf.Tensor) {
+  const classes = input.model.numClasses;
+  const { value, grad } = tf.tidy(() =>
+    // Loss and logits side by side: the seed back-propagates only the loss column.
+    tf.valueAndGrad((point: tf.Tensor) => {
+      const logits = input.model.predict(point);
+      return tf.concat([tf.expandDims(input.objective(logits), 1), logits], 1);
+    })(z, seed),
+  );
+  const values = value.dataSync();
+  value.dispose();
+  const n = z.shape[0]!;
+  const loss = new Float32Array(n);
+  const predicted = new Int32Array(n);
+  for (let i = 0, at = 0; i < n; i++, at += classes + 1) {
+    loss[i] = values[at]!;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (values[at + 1 + c]! > values[at + 1 + best]!) best = c;
+    predicted[i] = best;
+  }
+  return { grad, loss, predicted };
+}
+
+/**
+ * Auto-PGD (Croce & Hein, ICML 2020, Algorithm 1) for one batch: momentum steps of size η
+ * starting at 2ε; at each checkpoint an example whose loss rose in at most ρ of the last steps,
+ * or whose best loss did not improve since the previous checkpoint (unless its step was just
+ * cut), halves its step and restarts from its best point.
+ */
+export function apgdRun(input: ApgdRunInput): ApgdRunResult {
+  const { x, norm, epsilon, bounds, steps, rho } = input;
+  const n = x.shape[0]!;
+  const seed = tf.tidy(() =>
+    tf.concat([tf.ones([n, 1]), tf.zeros([n, input.model.numClasses])], 1),
+  );
+  const project = (z: tf.Tensor) => projectToThreatModel(z, x, epsilon, norm, bounds);
+
+  let current = randomStart(x, epsilon, norm, bounds, input.random);
+  let previous = tf.clone(current);
+  let { grad, loss, predicted } = evaluate(input, current, seed);
+  let bestGrad = tf.clone(grad);
+  let best = tf.clone(current);
+  let adversarial = tf.clone(current);
+  const success = Uint8Array.from(predicted, (p, i) => (input.reached(p, i) ? 1 : 0));
+  const bestLoss = Float32Array.from(loss);
+  const initialLoss = Float32Array.from(loss);
+  const stepSize = new Float32Array(n).fill(initialStep * epsilon);
+  const lossHistory: Float32Array[] = [];
+
+  const schedule = checkpointSchedule(steps);
+  let interval = schedule.first;
+  let sinceCheckpoint = 0;
+  let bestAtLastCheckpoint = Float32Array.from(bestLoss);
+  let reducedAtLastCheckpoint = new Uint8Array(n).fill(1);
+
+  for (let step = 0; step < steps; step++) {
+    const alpha = step > 0 ? momentum : 1;
+    const next = tf.tidy(() => {
+      const eta = tf.reshape(tf.tensor1d(stepSize), [n, ...x.shape.slice(1).map(() => 1)]);
+      const z = project(tf.add(current, tf.mul(eta, ascentDirection(grad, norm))));
+      const moved = tf.add(
+        tf.add(current, tf.mul(tf.sub(z, current), alpha)),
+        tf.mul(tf.sub(current, previous), 1 - alpha),
+      );
+      return project(moved);
+    });
+    previous.dispose();
+    previous = current;
+    current = next;
+    grad.dispose();
+    ({ grad, loss, predicted } = evaluate(input, current, seed));
+
+    const reachedNow = new Uint8Array(n);
+    const improved = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (input.reached(predicted[i]!, i)) {
+        // The reference keeps the latest successful iterate of each example.
+        reachedNow[i] = 1;
+        success[i] = 1;
+      }
+      if (loss[i]! > bestLoss[i]!) {
+        improved[i] = 1;
+        bestLoss[i] = loss[i]!;
+      }
+    }
+    if (reachedNow.some(Boolean))
+      adversarial = swap(adversarial, selectRows(reachedNow, current, adversarial));
+    if (improved.some(Boolean)) {
+      best = swap(best, selectRows(improved, current, best));
+      bestGrad = swap(bestGrad, selectRows(improved, grad, bestGrad));
+    }
+    lossHistory.push(loss);
+
+    if (++sinceCheckpoint < interval) continue;
+    const reduce = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const history = lossHistory.map((l) => l[i]!);
+      const oscillating = oscillates(history, initialLoss[i]!, step, interval, rho);
+      const stalled = !reducedAtLastCheckpoint[i] && bestAtLastCheckpoint[i]! >= bestLoss[i]!;
+      if (oscillating || stalled) {
+        reduce[i] = 1;
+        stepSize[i] = stepSize[i]! / 2;
+      }
+    }
+    reducedAtLastCheckpoint = reduce;
+    bestAtLastCheckpoint = Float32Array.from(bestLoss);
+    if (reduce.some(Boolean)) {
+      current = swap(current, selectRows(reduce, best, current));
+      grad = swap(grad, selectRows(reduce, bestGrad, grad));
+    }
+    interval = nextInterval(schedule, interval);
+    sinceCheckpoint = 0;
+  }
+  tf.dispose([seed, current, previous, grad, bestGrad]);
+  return { best, bestLoss, adversarial, success };
+}
+
+function swap(old: tf.Tensor, next: tf.Tensor): tf.Tensor {
+  old.dispose();
+  return next;
+}

@@ -1,0 +1,207 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNoLeaks, assertNoLeaksAsync, initBackend, Random } from '@liftguard/tensor';
+import { runAttack } from '../run-attack.js';
+import { AttackConfigError } from '../errors.js';
+import { dot, dualNorm, lpNorm } from '../test-support/oracles.js';
+import { argmax, randomLinear, uniformInputs } from '../test-support/fixtures.js';
+import { TinyMlp } from '../test-support/tiny-mlp.js';
+import { fabTargeted } from './fab.js';
+import { projectOntoHyperplane, type FabNorm } from './hyperplane-projection.js';
+
+beforeAll(async () => {
+  await initBackend({ quiet: true });
+});
+
+/**
+ * The smallest ‖δ‖ with ⟨w, δ⟩ ≥ c (c ≥ 0) and |δ_i| within the room the box leaves in the
+ * direction of w_i, in float64 by bisection on the radius (L∞) or on log λ (L2) — the
+ * implementation scans sorted breakpoints instead.
+ */
+function referenceProjectionNorm(w: number[], room: number[], c: number, norm: FabNorm): number {
+  const delta = (param: number) =>
+    w.map((v, i) =>
+      v === 0
+        ? 0
+        : Math.sign(v) * Math.min(norm === 'linf' ? param : param * Math.abs(v), room[i]!),
+    );
+  const reach = (param: number) => dot(w, delta(param));
+  const full = lpNorm(delta(Infinity), norm);
+  if (reach(Infinity) <= c) return full;
+  let low = norm === 'linf' ? 0 : -60;
+  let high = norm === 'linf' ? Math.max(...room) : 60;
+  const value = (p: number) => (norm === 'linf' ? p : Math.exp(p));
+  for (let i = 0; i < 200; i++) {
+    const middle = (low + high) / 2;
+    if (reach(value(middle)) >= c) high = middle;
+    else low = middle;
+  }
+  return lpNorm(delta(value(high)), norm);
+}
+
+describe('the box-constrained hyperplane projection', () => {
+  it.each(['linf', 'l2'] as const)(
+    '%s: feasible, on the hyperplane, and as short as the float64 oracle',
+    (norm) => {
+      const random = new Random(`projection ${norm}`);
+      const m = 40;
+      const d = 6;
+      const t = Array.from({ length: m }, () => Array.from({ length: d }, () => random.next()));
+      const w = Array.from({ length: m }, () =>
+        Array.from({ length: d }, () => (random.next() < 0.15 ? 0 : random.normal())),
+      );
+      // Targets from easy (inside the box's reach) to impossible.
+      const b = t.map((row, i) => dot(w[i]!, row) + (random.next() - 0.5) * (i < 30 ? 1 : 8));
+      const delta = assertNoLeaks(() =>
+        tf.tidy(() =>
+          projectOntoHyperplane(
+            tf.tensor2d(t),
+            tf.tensor2d(w),
+            tf.tensor1d(b),
+            norm,
+            [0, 1],
+          ).arraySync(),
+        ),
+      );
+      delta.forEach((step, i) => {
+        const gap = b[i]! - dot(w[i]!, t[i]!);
+        const sign = gap < 0 ? -1 : 1;
+        const oriented = w[i]!.map((v) => v * sign);
+        const room = oriented.map((v, j) => (v > 0 ? 1 - t[i]![j]! : v < 0 ? t[i]![j]! : 0));
+        step.forEach((s, j) => {
+          expect(t[i]![j]! + s).toBeGreaterThanOrEqual(-1e-6);
+          expect(t[i]![j]! + s).toBeLessThanOrEqual(1 + 1e-6);
+        });
+        const reach = room.reduce((s, r, j) => s + Math.abs(oriented[j]!) * r, 0);
+        const achieved = dot(oriented, step);
+        if (reach >= Math.abs(gap)) expect(achieved).toBeCloseTo(Math.abs(gap), 4);
+        else expect(achieved).toBeCloseTo(reach, 4);
+        const expected = referenceProjectionNorm(oriented, room, Math.abs(gap), norm);
+        expect(lpNorm(step, norm)).toBeCloseTo(expected, 4);
+      });
+    },
+  );
+
+  it('without bounds is the closed form c·sign(w)/‖w‖₁ (L∞) or c·w/‖w‖₂² (L2)', () => {
+    const w = [[3, -1, 0, 2]];
+    const projected = (norm: FabNorm) =>
+      tf.tidy(
+        () =>
+          projectOntoHyperplane(
+            tf.tensor2d([[0, 0, 0, 0]]),
+            tf.tensor2d(w),
+            tf.tensor1d([12]),
+            norm,
+            null,
+          ).arraySync()[0]!,
+      );
+    projected('linf').forEach((v, i) => expect(v).toBeCloseTo([2, -2, 0, 2][i]!, 5));
+    projected('l2').forEach((v, i) => expect(v).toBeCloseTo((12 / 14) * w[0]![i]!, 5));
+  });
+});
+
+describe('FAB-T on linear classifiers (no bounds): the closed-form minimal distance', () => {
+  it.each(['linf', 'l2'] as const)(
+    '%s: within 1 % above min_j margin_j / ‖w_y − w_j‖_dual, never below',
+    (norm) => {
+      const random = new Random(`fab linear ${norm}`);
+      const d = 20;
+      for (const classes of [2, 6]) {
+        const model = randomLinear(random, d, classes);
+        const inputs = uniformInputs(random, 8, d, 0.3, 0.7);
+        const labels = inputs.rows.map((r) => argmax(model.logits(r)));
+        const attack = fabTargeted({ norm, steps: 40 });
+        const result = tf.tidy(() => {
+          const out = attack.perturbMeasuringDistances({
+            model,
+            x: inputs.x,
+            labels: tf.tensor1d(labels, 'int32'),
+            targeted: false,
+            bounds: null,
+            epsilon: 0,
+            random: new Random(1),
+          });
+          return {
+            distances: Array.from(out.distances),
+            adversarial: out.adversarial.arraySync() as number[][],
+          };
+        });
+        inputs.rows.forEach((row, i) => {
+          const y = labels[i]!;
+          const z = model.logits(row);
+          const optimum = Math.min(
+            ...z.map((zj, j) =>
+              j === y ? Infinity : (z[y]! - zj) / dualNorm(model.direction(y, j), norm),
+            ),
+          );
+          expect(result.distances[i]).toBeGreaterThanOrEqual(optimum * (1 - 1e-4));
+          expect(result.distances[i]).toBeLessThanOrEqual(optimum * 1.01);
+          expect(argmax(model.logits(result.adversarial[i]!))).not.toBe(y);
+        });
+        model.dispose();
+        inputs.x.dispose();
+      }
+    },
+  );
+});
+
+describe('FAB-T runs', () => {
+  it('break within ε exactly what their distances say, with restarts in batches, leaking nothing', async () => {
+    const random = new Random('fab runs');
+    const model = new TinyMlp([12, 16, 5], random);
+    const inputs = uniformInputs(random, 9, 12);
+    const labels = Array.from(tf.tidy(() => tf.argMax(model.predict(inputs.x), 1).dataSync()));
+    const attack = fabTargeted({ norm: 'l2', steps: 10, restarts: 2, targetClasses: 2 });
+    const epsilon = 0.3;
+    const result = await assertNoLeaksAsync(() =>
+      runAttack(model, { x: inputs.x, labels }, attack, {
+        epsilons: [epsilon],
+        batchSize: 4,
+        seed: 3,
+      }),
+    );
+    const distances = tf.tidy(
+      () =>
+        attack.perturbMeasuringDistances({
+          model,
+          x: inputs.x,
+          labels: tf.tensor1d(labels, 'int32'),
+          targeted: false,
+          bounds: [0, 1],
+          epsilon,
+          random: new Random(3),
+        }).distances,
+    );
+    // Every distance at most ε is a success the bookkeeping confirms (batches change only restarts' seeds).
+    distances.forEach((distance, i) => {
+      if (distance <= epsilon * (1 - 1e-3)) expect(result.success[0]![i]).toBe(true);
+    });
+    const values = Array.from(result.raw[0]!.dataSync());
+    values.forEach((v) => {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    });
+    const again = await runAttack(model, { x: inputs.x, labels }, attack, {
+      epsilons: [epsilon],
+      batchSize: 4,
+      seed: 3,
+    });
+    expect(Array.from(again.raw[0]!.dataSync())).toEqual(values);
+    tf.dispose([...result.raw, ...result.clipped, ...again.raw, ...again.clipped]);
+    model.dispose();
+    inputs.x.dispose();
+  });
+
+  it('reject unknown options and out-of-range values, naming them', () => {
+    expect(() => fabTargeted({ norm: 'linf', alpha: 1 } as never)).toThrow(
+      /unknown option 'alpha'/,
+    );
+    expect(() => fabTargeted({ norm: 'linf', eta: 0.9 })).toThrow(
+      /eta must be a number in \[1, 2\], got 0.9/,
+    );
+    expect(() => fabTargeted({ norm: 'linf', beta: 0 })).toThrow(
+      /beta must be a number in \(0, 1\], got 0/,
+    );
+    expect(() => fabTargeted({ norm: 'l1' as never })).toThrow(AttackConfigError);
+  });
+});
