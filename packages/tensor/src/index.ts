@@ -22,6 +22,7 @@ export {
   uninstallFallbacks,
   type InstalledFallback,
 } from './kernels/install-fallbacks.js';
+export { installCorrections, installedCorrections, uninstallCorrections, kernelCorrections } from './kernels/kernel-corrections.js';
 export { requiredKernels, type RequiredKernel } from './required-kernels.js';
 export {
   assertNoLeaks,
