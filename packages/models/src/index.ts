@@ -50,3 +50,5 @@ export { classificationLoss, lossNames, type LossName } from './losses.js';
 export { adam, sgd, type Optimizer, type AdamOptions, type SgdOptions } from './optimizers.js';
 export { accuracy, type LabeledExamples } from './labeled-examples.js';
 export { trainClassifier, type TrainOptions, type TrainResult, type TrainingEvent, type EpochRecord, type BatchObjective } from './train-classifier.js';
+export { repairableLayers, selectRepairParameters, type RepairableLayer, type RepairLayerSelection, type RepairParameters } from './repair-layers.js';
+export { graphModelClassifier, GraphModelError, type GraphModelLike, type GraphModelClassifier, type GraphModelClassifierOptions, type GraphNodeLike } from './graph-model-classifier.js';
