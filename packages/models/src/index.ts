@@ -52,3 +52,4 @@ export { accuracy, type LabeledExamples } from './labeled-examples.js';
 export { trainClassifier, type TrainOptions, type TrainResult, type TrainingEvent, type EpochRecord, type BatchObjective } from './train-classifier.js';
 export { repairableLayers, selectRepairParameters, type RepairableLayer, type RepairLayerSelection, type RepairParameters } from './repair-layers.js';
 export { graphModelClassifier, GraphModelError, type GraphModelLike, type GraphModelClassifier, type GraphModelClassifierOptions, type GraphNodeLike } from './graph-model-classifier.js';
+export { describeClassifier, type ClassifierDescription } from './describe-classifier.js';
