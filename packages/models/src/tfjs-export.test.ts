@@ -9,6 +9,8 @@ import { cnnLight, mlp } from './builders.js';
 import { layersModelClassifier } from './layers-model-classifier.js';
 import { SequentialClassifier } from './sequential-classifier.js';
 import { loadLayersModelClassifierFile, loadLayersModelFile, saveTfjsModel } from './tfjs-model-files.js';
+import { loadLayersModelClassifier } from './tfjs-artifacts.js';
+import { createServer } from 'node:http';
 import { everyLayerModel, randomizeWeights } from './test-support/vision-models.js';
 
 const work = mkdtempSync(join(tmpdir(), 'liftguard-tfjs-export-'));
@@ -89,6 +91,38 @@ describe('models in: model.json paths in Node without tfjs-node', () => {
     expect(maxAbsDiff(viaSpace.dataSync(), direct.dataSync())).toBeLessThan(1e-5);
     tf.dispose([pixels, normalized, direct, viaSpace]);
     model.dispose();
+  });
+
+  it('loads from a URL over http (the browser path) and from memory with base64 shards', async () => {
+    const model = everyLayerModel('softmax-layer');
+    randomizeWeights(model, 'url');
+    const dir = join(work, 'served');
+    await saveTfjsModel(layersModelClassifier(model), dir);
+    const server = createServer((req, res) => {
+      try {
+        res.end(readFileSync(join(dir, (req.url ?? '/').slice(1))));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    try {
+      const viaUrl = await loadLayersModelClassifier(`http://127.0.0.1:${port}/model.json`);
+      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+      const viaMemory = await loadLayersModelClassifier({ modelJson: json, weights: { 'weights.bin': readFileSync(join(dir, 'weights.bin')).toString('base64') } });
+      const x = tf.tensor4d(new Random('u').uniformArray(300, 0, 1), [1, 10, 10, 3]);
+      const expected = layersModelClassifier(model).predict(x);
+      for (const c of [viaUrl, viaMemory]) {
+        expect(c.logits.removed).toBe('softmax layer');
+        const got = c.predict(x);
+        expect(maxAbsDiff(got.dataSync(), expected.dataSync())).toBe(0);
+        got.dispose();
+      }
+      tf.dispose([x, expected]);
+    } finally {
+      server.close();
+      model.dispose();
+    }
   });
 
   it('missing, truncated and foreign files are one clear error each', async () => {
