@@ -47,8 +47,10 @@ function depthwiseInputGradientViaConv(backend: KernelBackend, backendName: stri
   const top = (kh - 1) * dh - info.padInfo.top;
   const left = (kw - 1) * dw - info.padInfo.left;
   if (top < 0 || left < 0) return null;
-  const dilatedHeight = (outHeight - 1) * sh + 1;
-  const dilatedWidth = (outWidth - 1) * sw + 1;
+  // dy zero-dilated by the stride, keeping the s − 1 trailing zero rows/columns the reshape
+  // leaves (they act as bottom/right padding, so no slice is needed).
+  const dilatedHeight = outHeight * sh;
+  const dilatedWidth = outWidth * sw;
   // Rows past the end that no output reads come out as extra (zero-gradient) rows: cropped below.
   const bottom = Math.max(0, inHeight - dilatedHeight - top + (kh - 1) * dh);
   const right = Math.max(0, inWidth - dilatedWidth - left + (kw - 1) * dw);
@@ -64,13 +66,7 @@ function depthwiseInputGradientViaConv(backend: KernelBackend, backendName: stri
         attrs: { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 },
       }) as TensorInfo;
       temporaries.push(padded);
-      const full: TensorInfo = { ...padded, shape: [batchSize, outHeight * sh, outWidth * sw, outChannels] };
-      dilated = requiredKernel('Slice', backendName).kernelFunc({
-        inputs: { x: full },
-        backend,
-        attrs: { begin: [0, 0, 0, 0], size: [batchSize, dilatedHeight, dilatedWidth, outChannels] },
-      }) as TensorInfo;
-      temporaries.push(dilated);
+      dilated = { ...padded, shape: [batchSize, dilatedHeight, dilatedWidth, outChannels] };
     }
     const flipped = writeTensorInfo(backend, flippedDepthwiseFilter(readFloat32(backend, filter), filter.shape as Shape4), [kh, kw, outChannels, 1], 'float32');
     temporaries.push(flipped);
