@@ -1,5 +1,6 @@
 import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { fusedBatchNormGradient } from './batch-norm-gradient.js';
+import { clipByValueGradient } from './clip-gradient.js';
 
 /** Kernels whose gradient must be registered: a canary for the whole registration. */
 const canaryGradients = ['BatchMatMul', 'Conv2D', 'Relu', 'Softmax', 'Sum', 'Add'];
@@ -25,9 +26,12 @@ export function registerGradients(): Promise<void> {
 
 /**
  * LiftGuard's replacements of tfjs-core gradients (same values, faster): see
- * batch-norm-gradient.ts. Importing @tensorflow/tfjs-layers re-registers every tfjs-core
- * gradient, so code that loads it after `initBackend` calls this again (the models package does).
+ * batch-norm-gradient.ts and clip-gradient.ts. Importing @tensorflow/tfjs-layers re-registers
+ * every tfjs-core gradient, so code that loads it after `initBackend` calls this again (the
+ * models package does).
  */
 export function applyGradientOverrides(): void {
-  if (getGradient(fusedBatchNormGradient.kernelName) !== fusedBatchNormGradient) registerGradient(fusedBatchNormGradient);
+  for (const config of [fusedBatchNormGradient, clipByValueGradient]) {
+    if (getGradient(config.kernelName) !== config) registerGradient(config);
+  }
 }
