@@ -3,13 +3,17 @@ import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { assertNoLeaks, Random } from '@liftguard/tensor';
 import { describe, expect, it } from 'vitest';
 import { graphModelClassifier } from './graph-model-classifier.js';
+import { loadGraphModelClassifierFile } from './tfjs-model-files.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const float = { type: 'DT_FLOAT' };
 const shapeAttr = (dims: number[]) => ({ shape: { dim: dims.map((d) => ({ size: String(d) })) } });
 const constNode = (name: string, dims: number[]) => ({ name, op: 'Const', attr: { dtype: float, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: dims.map((d) => ({ size: String(d) })) } } } } });
 
 /** x [-1, 4] → MatMul W1 → BiasAdd b1 → (Relu | Cumprod) → MatMul W2 → BiasAdd b2 → Softmax → Identity, as a TF GraphDef. */
-async function tinyGraph(hiddenOp: 'Relu' | 'Cumprod', w1: Float32Array, b1: Float32Array, w2: Float32Array, b2: Float32Array) {
+function tinyGraphArtifacts(hiddenOp: 'Relu' | 'Cumprod', w1: Float32Array, b1: Float32Array, w2: Float32Array, b2: Float32Array) {
   const second = { name: 'dense2/MatMul', op: 'MatMul', input: ['relu', 'w2'], attr: { T: float, transpose_a: { b: false }, transpose_b: { b: false } } };
   const hidden = hiddenOp === 'Relu'
     ? { name: 'relu', op: 'Relu', input: ['dense1/BiasAdd'], attr: { T: float } }
@@ -41,6 +45,11 @@ async function tinyGraph(hiddenOp: 'Relu' | 'Cumprod', w1: Float32Array, b1: Flo
   ];
   const weightData = new Float32Array([...w1, ...b1, ...w2, ...b2, 0]).buffer;
   new Int32Array(weightData, 23 * 4, 1)[0] = 1;
+  return { modelTopology, weightSpecs, weightData };
+}
+
+async function tinyGraph(hiddenOp: 'Relu' | 'Cumprod', w1: Float32Array, b1: Float32Array, w2: Float32Array, b2: Float32Array) {
+  const { modelTopology, weightSpecs, weightData } = tinyGraphArtifacts(hiddenOp, w1, b1, w2, b2);
   return loadGraphModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData, format: 'graph-model' } as tf.io.ModelArtifacts));
 }
 
@@ -75,6 +84,24 @@ describe('graphModelClassifier', () => {
     }));
     x.dispose();
     model.dispose();
+  });
+
+  it('loads from a model.json folder in Node (no tfjs-node) with the same logits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liftguard-graph-'));
+    try {
+      const { modelTopology, weightSpecs, weightData } = tinyGraphArtifacts('Relu', w1, b1, w2, b2);
+      writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(weightData, 0, 23 * 4));
+      writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'graph-model', modelTopology, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: weightSpecs }] }));
+      const classifier = await loadGraphModelClassifierFile(dir);
+      const row = [0.2, -0.4, 1, 2];
+      const logits = classifier.predict(tf.tensor2d([row]));
+      reference(row, w1, b1, w2, b2).forEach((v, k) => expect(Math.abs(logits.dataSync()[k]! - v)).toBeLessThan(1e-5));
+      logits.dispose();
+      writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: [] }));
+      await expect(loadGraphModelClassifierFile(dir)).rejects.toThrow(/is not a tfjs GraphModel \(format is "layers-model"\); for a LayersModel use loadLayersModelClassifierFile/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a graph with an op that has no tfjs gradient is one error listing it', async () => {

@@ -2,4 +2,4 @@
 export { saveClassifier, loadClassifier, manifestFileName } from './model-files.js';
 export { loadPytorchSafetensors } from './pytorch-safetensors-file.js';
 export { directoryCheckpoint } from './directory-checkpoint.js';
-export { loadLayersModelFile, loadLayersModelClassifierFile, saveTfjsModel, type SaveTfjsOptions } from './tfjs-model-files.js';
+export { loadLayersModelFile, loadLayersModelClassifierFile, loadGraphModelClassifierFile, saveTfjsModel, type SaveTfjsOptions } from './tfjs-model-files.js';
