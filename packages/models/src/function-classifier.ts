@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Classifier } from '@liftguard/tensor';
+import { assertInputShape, type Classifier } from '@liftguard/tensor';
 import { withInputSpace, type InputSpace } from './input-space.js';
 
 export interface FunctionClassifierOptions extends InputSpace {
@@ -18,5 +18,9 @@ export function functionClassifier(logits: (x: tf.Tensor) => tf.Tensor2D, option
   const { inputShape, numClasses, trainableVariables = [], ...space } = options;
   if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`inputShape must be positive integers, got [${inputShape.join(', ')}]`);
   if (!Number.isInteger(numClasses) || numClasses < 2) throw new Error(`numClasses must be an integer ≥ 2, got ${numClasses}`);
-  return withInputSpace({ inputShape: [...inputShape], numClasses, trainableVariables: [...trainableVariables], predict: logits }, space);
+  const predict = (x: tf.Tensor) => {
+    assertInputShape(x, inputShape);
+    return logits(x);
+  };
+  return withInputSpace({ inputShape: [...inputShape], numClasses, trainableVariables: [...trainableVariables], predict }, space);
 }

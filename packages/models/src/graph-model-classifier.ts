@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Classifier } from '@liftguard/tensor';
+import { assertInputShape, type Classifier } from '@liftguard/tensor';
 import { withInputSpace, type InputSpace } from './input-space.js';
 import { assertLogitsOutput } from './layers-model-classifier.js';
 
@@ -123,7 +123,10 @@ export async function graphModelClassifier(model: GraphModelLike, options: Graph
     inputShape,
     numClasses,
     trainableVariables: [],
-    predict: (x) => tf.tidy(() => model.execute(x, found.node) as tf.Tensor2D),
+    predict: (x) => {
+      assertInputShape(x, inputShape);
+      return tf.tidy(() => model.execute(x, found.node) as tf.Tensor2D);
+    },
   };
   const { outputName: _outputName, inputShape: _inputShape, ...space } = options;
   const classifier = withInputSpace(inner, space);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { applyGradientOverrides, type Classifier } from '@liftguard/tensor';
+import { applyGradientOverrides, assertInputShape, type Classifier } from '@liftguard/tensor';
 import { withInputSpace, type InputSpace } from './input-space.js';
 import { logitsHead, type LogitsHead } from './logits-head.js';
 
@@ -88,6 +88,7 @@ export function layersModelClassifier(model: LayersModelLike, options: LayersMod
     trainableVariables: model.trainableWeights.map((w) => w.read() as tf.Variable),
     predict(x: tf.Tensor): tf.Tensor2D {
       // tfjs-layers leaves intermediate activations alive when applied eagerly.
+      assertInputShape(x, inputShape as number[]);
       return tf.tidy(() => head.logits(model.execute(x, head.tensorName) as tf.Tensor));
     },
   };

@@ -111,6 +111,9 @@ describe('layersModelClassifier on a model with every supported layer', () => {
     expect(classifier.numClasses).toBe(12);
     expect(() => layersModelClassifier(model, { logitsLayer: 'nope' })).toThrow(/no layer named 'nope'; the model's layers are input/);
     const conv = model.layers.find((l) => l.getClassName() === 'Conv2D')!.name;
+    const gray = tf.zeros([1, 10, 10, 1]);
+    expect(() => classifier.predict(gray)).toThrow(/input has shape \[1, 10, 10, 1\], the model expects \[batch, 10, 10, 3\] \(channels: expected 3, got 1\)/);
+    gray.dispose();
     expect(() => layersModelClassifier(model, { logitsLayer: conv })).toThrow(new RegExp(`layer '${conv}' \\(Conv2D\\) outputs \\[batch, 5, 5, 6\\], not logits \\[batch, classes\\]`));
     model.dispose();
   });

@@ -23,7 +23,7 @@ export {
   type InstalledFallback,
 } from './kernels/install-fallbacks.js';
 export { installCorrections, installedCorrections, uninstallCorrections, kernelCorrections } from './kernels/kernel-corrections.js';
-export { toInputTensor, InputShapeError, type InputLike } from './input-tensor.js';
+export { toInputTensor, assertInputShape, InputShapeError, type InputLike } from './input-tensor.js';
 export { requiredKernels, type RequiredKernel } from './required-kernels.js';
 export {
   assertNoLeaks,

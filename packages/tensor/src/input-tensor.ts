@@ -27,6 +27,14 @@ function nestedShape(value: unknown, path: string): number[] {
   return [value.length, ...inner];
 }
 
+/** x must be [batch, ...inputShape]; otherwise an InputShapeError with expected vs got (and the channel counts). */
+export function assertInputShape(x: tf.Tensor, inputShape: readonly number[]): void {
+  const got = x.shape;
+  if (got.length === inputShape.length + 1 && inputShape.every((d, i) => got[i + 1] === d)) return;
+  const channelHint = got.length === inputShape.length + 1 && got[got.length - 1] !== inputShape[inputShape.length - 1] ? ` (channels: expected ${inputShape[inputShape.length - 1]}, got ${got[got.length - 1]})` : '';
+  throw new InputShapeError(`input has shape ${describe(got)}, the model expects [batch, ${inputShape.join(', ')}]${channelHint}`);
+}
+
 /**
  * The batch x as a float32 tensor [batch, ...inputShape] (the caller owns it). Accepts a
  * tensor, nested arrays ([batch][h][w][c] or [batch][features]) or one flat array whose length
@@ -37,12 +45,7 @@ export function toInputTensor(x: InputLike, inputShape: readonly number[]): tf.T
   const exampleSize = inputShape.reduce((a, b) => a * b, 1);
   const expected = `[batch, ${inputShape.join(', ')}]`;
   if (x instanceof tf.Tensor) {
-    const got = x.shape;
-    const sameExample = got.length === inputShape.length + 1 && inputShape.every((d, i) => got[i + 1] === d);
-    if (!sameExample) {
-      const channelHint = got.length === inputShape.length + 1 && got[got.length - 1] !== inputShape[inputShape.length - 1] ? ` (channels: expected ${inputShape[inputShape.length - 1]}, got ${got[got.length - 1]})` : '';
-      throw new InputShapeError(`input has shape ${describe(got)}, the model expects ${expected}${channelHint}`);
-    }
+    assertInputShape(x, inputShape);
     return x.dtype === 'float32' ? x.clone() : tf.cast(x, 'float32');
   }
   if (ArrayBuffer.isView(x) || (Array.isArray(x) && x.every((v) => typeof v === 'number'))) {
