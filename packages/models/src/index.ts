@@ -16,7 +16,33 @@ export {
   type ModelManifest,
 } from './model-format.js';
 export type { CheckpointSink } from './checkpoint-sink.js';
-export { layersModelClassifier, type LayersModelLike } from './layers-model-classifier.js';
+export {
+  layersModelClassifier,
+  assertLogitsOutput,
+  LayersModelError,
+  type LayersModelLike,
+  type LayersModelClassifier,
+  type LayersModelClassifierOptions,
+  type LayerLike,
+  type LayerVariableLike,
+  type SymbolicTensorLike,
+} from './layers-model-classifier.js';
+export { logitsHead, type LogitsHead } from './logits-head.js';
+export { withInputSpace, resolveInputRange, namedInputRanges, InputSpaceError, type InputSpace, type InputRangeName } from './input-space.js';
+export { functionClassifier, type FunctionClassifierOptions } from './function-classifier.js';
+export {
+  loadLayersModelClassifier,
+  layersModelFromArtifacts,
+  toTfjsLayersModel,
+  exportLayersModel,
+  sequentialToLayersModel,
+  checkLayersModelJson,
+  concatenateShards,
+  weightsByteLength,
+  type TfjsModelJson,
+  type TfjsModelArtifacts,
+  type TfjsExport,
+} from './tfjs-artifacts.js';
 export { parseSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors.js';
 export { importPytorchWeights, oihwToHwio, type PytorchImportOptions } from './pytorch-import.js';
 export { exportPytorchWeights, exportPytorchSafetensors, hwioToOihw, type PytorchExportOptions, type PytorchTensor } from './pytorch-export.js';
@@ -31,3 +57,6 @@ export {
 export { adam, sgd, type Optimizer, type AdamOptions, type SgdOptions } from './optimizers.js';
 export { accuracy, type LabeledExamples } from './labeled-examples.js';
 export { trainClassifier, type TrainOptions, type TrainResult, type TrainingEvent, type EpochRecord, type BatchObjective } from './train-classifier.js';
+export { repairableLayers, selectRepairParameters, type RepairableLayer, type RepairLayerSelection, type RepairParameters } from './repair-layers.js';
+export { graphModelClassifier, GraphModelError, type GraphModelLike, type GraphModelClassifier, type GraphModelClassifierOptions, type GraphNodeLike } from './graph-model-classifier.js';
+export { describeClassifier, type ClassifierDescription } from './describe-classifier.js';

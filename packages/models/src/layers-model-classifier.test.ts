@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertNoLeaks, Random } from '@liftguard/tensor';
 import { describe, expect, it } from 'vitest';
-import { layersModelClassifier } from './layers-model-classifier.js';
+import { layersModelClassifier, type LayersModelLike } from './layers-model-classifier.js';
 import { denseForward, maxAbsDiff } from './test-support/reference-forward.js';
 
 function denseModel(activation: 'linear' | 'softmax'): tfl.LayersModel {
@@ -35,9 +35,34 @@ describe('layersModelClassifier', () => {
     model.dispose();
   });
 
-  it('refuses a model that ends in a softmax', () => {
+  it('looks through a final softmax (issue 16: no longer refused): logits are the pre-activation', () => {
     const model = denseModel('softmax');
-    expect(() => layersModelClassifier(model)).toThrow(/ends in a softmax; a Classifier returns logits/);
+    const classifier = layersModelClassifier(model);
+    expect(classifier.logits).toMatchObject({ removed: 'softmax activation', className: 'Dense' });
+    const x = tf.tensor2d(new Random(2).uniformArray(8, -1, 1), [2, 4]);
+    const [k1, b1, k2, b2] = classifier.trainableVariables.map((v) => v.dataSync());
+    const got = assertNoLeaks(() => classifier.predict(x));
+    const xs = x.dataSync() as Float32Array;
+    for (let n = 0; n < 2; n++) {
+      const hidden = denseForward(xs.subarray(4 * n, 4 * n + 4), k1!, [4, 3], b1!).map((v) => Math.max(0, v));
+      expect(maxAbsDiff(got.arraySync()[n]!, denseForward(hidden, k2!, [3, 2], b2!))).toBeLessThan(1e-6);
+    }
+    tf.dispose([x, got]);
+    model.dispose();
+  });
+
+  it('refuses a custom head whose outputs look like probabilities', () => {
+    const model = denseModel('linear');
+    // A head the wrapper cannot see (e.g. a custom layer) that normalizes its outputs.
+    const disguised: LayersModelLike = {
+      inputs: model.inputs,
+      outputs: model.outputs,
+      layers: model.layers,
+      trainableWeights: model.trainableWeights,
+      apply: (x) => model.apply(x),
+      execute: (x, name) => tf.softmax(model.execute(x, name) as tf.Tensor),
+    };
+    expect(() => layersModelClassifier(disguised)).toThrow(/look like probabilities \(in \[0, 1\], summing to 1\): a Classifier must return logits/);
     model.dispose();
   });
 });

@@ -2,3 +2,4 @@
 export { saveClassifier, saveClassifierFolder, loadClassifier, manifestFileName, type SavedModel } from './model-files.js';
 export { loadPytorchSafetensors } from './pytorch-safetensors-file.js';
 export { directoryCheckpoint, type DirectoryCheckpointOptions } from './directory-checkpoint.js';
+export { loadLayersModelFile, loadLayersModelClassifierFile, loadGraphModelClassifierFile, saveTfjsModel, type SaveTfjsOptions } from './tfjs-model-files.js';

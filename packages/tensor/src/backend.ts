@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from './gradients.js';
 import { installFallbacks } from './kernels/install-fallbacks.js';
+import { installCorrections } from './kernels/kernel-corrections.js';
 import { isNode, readEnv } from './platform.js';
 
 /** Backends LiftGuard knows how to load. */
@@ -106,6 +107,7 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Bac
     return { name, available: false, reason: `${packageOf[name]} registered no '${name}' backend` };
   }
   installFallbacks(name);
+  installCorrections(name);
   return { name, available: true };
 }
 

@@ -36,3 +36,15 @@ describe('capability report', () => {
     expect(report.gaps).toEqual([]);
   });
 });
+
+describe('kernel corrections', () => {
+  it('wrap the tfjs kernels found computing wrong gradients, and the report names them', async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    const wasm = await capabilityReport();
+    expect(wasm.corrections.map((c) => c.kernelName).sort()).toEqual(['AvgPoolGrad', 'MaxPoolGrad']);
+    await initBackend({ backend: 'cpu', quiet: true });
+    const cpu = await capabilityReport();
+    expect(cpu.corrections.map((c) => c.kernelName).sort()).toEqual(['AvgPoolGrad', 'ResizeNearestNeighborGrad']);
+    expect(formatCapabilityReport(cpu)).toMatch(/corrected backend kernels:\n {2}AvgPoolGrad: /);
+  });
+});

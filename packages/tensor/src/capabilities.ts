@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { probeBackends, type BackendStatus } from './backend.js';
 import { installedFallbacks, type InstalledFallback } from './kernels/install-fallbacks.js';
+import { installedCorrections } from './kernels/kernel-corrections.js';
 import { isNode } from './platform.js';
 import { requiredKernels } from './required-kernels.js';
 
@@ -24,6 +25,8 @@ export interface CapabilityReport {
   backends: BackendStatus[];
   kernels: KernelCapability[];
   fallbacks: InstalledFallback[];
+  /** Backend kernels LiftGuard wraps because they compute wrong gradients. */
+  corrections: InstalledFallback[];
   /** Required kernels with no forward implementation or a missing gradient. */
   gaps: string[];
 }
@@ -56,6 +59,7 @@ export async function capabilityReport(): Promise<CapabilityReport> {
     backends: await probeBackends(),
     kernels,
     fallbacks,
+    corrections: installedCorrections(backend),
     gaps: kernels
       .filter((k) => k.forward === 'missing' || k.gradient === 'missing')
       .map((k) => `${k.kernel} (${k.forward === 'missing' ? 'no kernel' : 'no gradient'})`),
@@ -74,6 +78,8 @@ export function formatCapabilityReport(report: CapabilityReport): string {
     ...(report.fallbacks.length === 0
       ? ['  none needed']
       : report.fallbacks.map((f) => `  ${f.kernelName}: ${f.reason}`)),
+    'corrected backend kernels:',
+    ...(report.corrections.length === 0 ? ['  none'] : report.corrections.map((f) => `  ${f.kernelName}: ${f.reason}`)),
     `gaps: ${report.gaps.length === 0 ? 'none' : report.gaps.join(', ')}`,
   ];
   return lines.join('\n');

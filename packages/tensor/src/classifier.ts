@@ -9,6 +9,11 @@ export interface Classifier {
   readonly inputShape: readonly number[];
   /** Number of classes (columns of the logits). */
   readonly numClasses: number;
+  /**
+   * The box every input value lives in, in the caller's units (e.g. [0, 255] for raw pixels),
+   * when the classifier declares one; attacks clip to it and ε is measured in these units.
+   */
+  readonly inputRange?: readonly [low: number, high: number];
   /** Trainable parameters in a fixed, documented order. */
   readonly trainableVariables: readonly tf.Variable[];
   /**

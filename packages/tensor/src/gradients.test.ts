@@ -29,3 +29,12 @@ describe('gradient registration', () => {
     tf.dispose([x, w, grad]);
   });
 });
+
+describe('gradient overrides', () => {
+  it('clipByValue: dy inside [min, max] (ends included), 0 outside and for NaN, as tfjs-core defines it', () => {
+    const x = tf.tensor1d([-2, 0, 0.5, 6, 7, NaN]);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.clipByValue(v, 0, 6), tf.tensor1d([1, 2, 3, 4, 5, 6]))))(x);
+    expect(Array.from(g.dataSync())).toEqual([0, 2, 3, 4, 0, 0]);
+    tf.dispose([x, g]);
+  });
+});

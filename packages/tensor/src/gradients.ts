@@ -1,4 +1,6 @@
-import { getGradient } from '@tensorflow/tfjs-core';
+import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
+import { fusedBatchNormGradient } from './batch-norm-gradient.js';
+import { clipByValueGradient } from './clip-gradient.js';
 
 /** Kernels whose gradient must be registered: a canary for the whole registration. */
 const canaryGradients = ['BatchMatMul', 'Conv2D', 'Relu', 'Softmax', 'Sum', 'Add'];
@@ -13,10 +15,23 @@ let registration: Promise<void> | undefined;
 export function registerGradients(): Promise<void> {
   registration ??= (async () => {
     await import('#register-gradients');
+    applyGradientOverrides();
     const missing = canaryGradients.filter((name) => getGradient(name) == null);
     if (missing.length > 0) {
       throw new Error(`gradient registration failed: no gradient for ${missing.join(', ')}`);
     }
   })();
   return registration;
+}
+
+/**
+ * LiftGuard's replacements of tfjs-core gradients (same values, faster): see
+ * batch-norm-gradient.ts and clip-gradient.ts. Importing @tensorflow/tfjs-layers re-registers
+ * every tfjs-core gradient, so code that loads it after `initBackend` calls this again (the
+ * models package does).
+ */
+export function applyGradientOverrides(): void {
+  for (const config of [fusedBatchNormGradient, clipByValueGradient]) {
+    if (getGradient(config.kernelName) !== config) registerGradient(config);
+  }
 }

@@ -15,13 +15,15 @@ export {
   type CapabilityReport,
   type KernelCapability,
 } from './capabilities.js';
-export { registerGradients } from './gradients.js';
+export { registerGradients, applyGradientOverrides } from './gradients.js';
 export {
   installFallbacks,
   installedFallbacks,
   uninstallFallbacks,
   type InstalledFallback,
 } from './kernels/install-fallbacks.js';
+export { installCorrections, installedCorrections, uninstallCorrections, kernelCorrections } from './kernels/kernel-corrections.js';
+export { toInputTensor, assertInputShape, InputShapeError, type InputLike } from './input-tensor.js';
 export { requiredKernels, type RequiredKernel } from './required-kernels.js';
 export {
   assertNoLeaks,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { visionLayerCases } from './vision-layer-cases.js';
 
 /** How an input's values are drawn: kept away from kinks and domain edges. */
 export type InputDomain = 'normal' | 'positive' | 'awayFromZero' | 'distinct' | 'labels';
@@ -76,4 +77,5 @@ export const conformanceCases: ConformanceCase[] = [
   { name: 'fill', kernels: ['Fill'], inputs: [], differentiable: false, fn: () => tf.fill([2, 3], 0.25) },
   { name: 'zerosLike', kernels: ['ZerosLike'], inputs: [{ shape: [2, 3] }], differentiable: false, fn: (a) => tf.zerosLike(a) },
   { name: 'isNaN', kernels: ['IsNan'], inputs: [{ shape: [2, 3] }], differentiable: false, fn: (a) => tf.isNaN(tf.sqrt(a)) },
+  ...visionLayerCases,
 ];

@@ -1,5 +1,6 @@
 import { unregisterKernel } from '@tensorflow/tfjs-core';
 import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { installDepthwiseGradients } from './depthwise-conv2d-gradients.js';
 import { installSubPixelInputGradient, uninstallSubPixelInputGradient } from './sub-pixel-input-gradient.js';
 import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from './transpose-free-matmul.js';
 import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -54,6 +55,16 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
       reason: 'missing on this backend: im2col + one matMul on the backend',
     });
   }
+  for (const kernelName of installDepthwiseGradients(backendName)) {
+    installed.push({
+      kernelName,
+      backendName,
+      kind: 'added',
+      reason: kernelName.endsWith('Input')
+        ? 'missing on this backend (depthwise/separable conv input gradient): one forward depthwise conv with the flipped filter over the stride-dilated dy'
+        : 'missing on this backend (depthwise/separable conv filter gradient): one strided slice × dy, summed, per filter tap',
+    });
+  }
   if (installUnsortedSegmentSum(backendName)) {
     installed.push({
       kernelName: 'UnsortedSegmentSum',
@@ -79,8 +90,8 @@ export function uninstallFallbacks(backendName: string): void {
   const installed = installedByBackend.get(backendName) ?? [];
   uninstallTransposeFreeMatMul(backendName);
   uninstallSubPixelInputGradient(backendName);
-  for (const { kernelName } of installed) {
-    if (kernelName === 'Conv2DBackpropFilter' || kernelName === 'UnsortedSegmentSum') unregisterKernel(kernelName, backendName);
+  for (const { kernelName, kind } of installed) {
+    if (kind === 'added') unregisterKernel(kernelName, backendName);
   }
   installedByBackend.delete(backendName);
 }
