@@ -51,6 +51,13 @@ describe('stopping attacks with an AbortSignal', () => {
     });
   });
 
+  it('PGD stops between steps inside one long batch', async () => {
+    await assertNoLeaksAsync(async () => {
+      const latency = await stopLatency((signal) => runAttack(model, { x, labels }, pgd({ norm: 'linf', steps: 5000, restarts: 2 }), { epsilons: [0.1], batchSize: 400, signal }), 150);
+      expect(latency).toBeLessThan(1000);
+    });
+  });
+
   it('an already-aborted signal stops before any work', async () => {
     const controller = new AbortController();
     controller.abort();

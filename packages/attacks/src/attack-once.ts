@@ -62,7 +62,7 @@ export async function attackOnce(options: AttackOnceOptions): Promise<AttackOnce
     const labelBatch = tf.tensor1d(labels.subarray(start, start + size), 'int32');
     const sourceBatch =
       sourceLabels === undefined ? undefined : tf.tensor1d(sourceLabels.subarray(start, start + size), 'int32');
-    const returned = attack.perturb({
+    const problem = {
       model,
       x: xBatch,
       labels: labelBatch,
@@ -71,7 +71,14 @@ export async function attackOnce(options: AttackOnceOptions): Promise<AttackOnce
       bounds,
       epsilon,
       random: random.fork(`batch ${batch}`),
-    });
+    };
+    let returned: tf.Tensor;
+    try {
+      returned = attack.perturbInSteps === undefined ? attack.perturb(problem) : await stepwise(attack.perturbInSteps(problem), pause, options.signal);
+    } catch (error) {
+      tf.dispose([xBatch, labelBatch, ...(sourceBatch === undefined ? [] : [sourceBatch]), ...raws, ...clippeds]);
+      throw error;
+    }
     // An attack that hands back its input unchanged must not have it disposed under the caller.
     const raw = returned === xBatch ? tf.clone(returned) : returned;
     const [clipped, predicted] = tf.tidy(() => {
@@ -96,4 +103,17 @@ export async function attackOnce(options: AttackOnceOptions): Promise<AttackOnce
   };
   const success = Array.from(predictions, (p, i) => (targeted ? p === labels[i] : p !== labels[i]));
   return { raw: keepRaw ? join(raws) : null, clipped: join(clippeds), predictions, success };
+}
+
+/** Runs a stepwise attack, letting the event loop in between steps and stopping when the signal aborts. */
+async function stepwise(steps: Generator<void, tf.Tensor, void>, pause: EventLoopPause, signal: AbortSignal | undefined): Promise<tf.Tensor> {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await pause.maybe();
+    if (signal?.aborted) {
+      steps.return(undefined as never);
+      throw new AttackAbortedError();
+    }
+  }
 }

@@ -35,6 +35,11 @@ export interface Attack {
   readonly config: Readonly<{ attack: string; norm: NormName } & Record<string, unknown>>;
   /** Raw adversarial inputs shaped like `problem.x`; a new tensor the caller owns. */
   perturb(problem: AttackProblem): tf.Tensor;
+  /**
+   * Optional: the same work as `perturb`, pausing after each step (yield) so a runner can let
+   * the event loop in and stop between steps; returning early disposes what it holds.
+   */
+  perturbInSteps?(problem: AttackProblem): Generator<void, tf.Tensor, void>;
 }
 
 /** The norm strategy of an attack, looking a name up in the norm registry. */

@@ -16,6 +16,19 @@ export function projectedGradientAscent(
   config: ResolvedPgdConfig,
   norm: NormStrategy,
 ): tf.Tensor {
+  const steps = projectedGradientSteps(problem, config, norm);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** `projectedGradientAscent` pausing after every step; stopped early, it disposes what it holds. */
+export function* projectedGradientSteps(
+  problem: AttackProblem,
+  config: ResolvedPgdConfig,
+  norm: NormStrategy,
+): Generator<void, tf.Tensor, void> {
   const { model, x, labels, targeted, bounds, epsilon } = problem;
   const step = absoluteStepSize(config.stepSize, epsilon);
   const objective = (input: tf.Tensor) =>
@@ -24,44 +37,60 @@ export function projectedGradientAscent(
 
   let best: tf.Tensor | undefined;
   let bestScore: Float32Array | undefined;
-  for (let restart = 0; restart < config.restarts; restart++) {
-    let adversarial = tf.tidy(() =>
-      config.randomStart
-        ? clipToBounds(tf.add(x, norm.randomStart(x.shape, epsilon, problem.random)), bounds)
-        : tf.clone(x),
-    );
-    for (let i = 0; i < config.steps; i++) {
-      adversarial = replace(
-        adversarial,
-        tf.tidy(() => {
-          const moved = tf.add(
-            adversarial,
-            tf.mul(norm.normalizeGradient(gradient(adversarial)), step),
-          );
-          return clipToBounds(tf.add(x, norm.project(tf.sub(moved, x), epsilon)), bounds);
-        }),
+  let adversarial: tf.Tensor | undefined;
+  let finished = false;
+  try {
+    for (let restart = 0; restart < config.restarts; restart++) {
+      adversarial = tf.tidy(() =>
+        config.randomStart
+          ? clipToBounds(tf.add(x, norm.randomStart(x.shape, epsilon, problem.random)), bounds)
+          : tf.clone(x),
       );
+      for (let i = 0; i < config.steps; i++) {
+        const current: tf.Tensor = adversarial;
+        adversarial = replace(
+          current,
+          tf.tidy(() => {
+            const moved = tf.add(
+              current,
+              tf.mul(norm.normalizeGradient(gradient(current)), step),
+            );
+            return clipToBounds(tf.add(x, norm.project(tf.sub(moved, x), epsilon)), bounds);
+          }),
+        );
+        yield;
+      }
+      if (config.restarts === 1) {
+        finished = true;
+        return adversarial;
+      }
+      const reached: tf.Tensor = adversarial;
+      const score = restartScore(problem, config, reached);
+      if (best === undefined || bestScore === undefined) {
+        best = reached;
+        adversarial = undefined;
+        bestScore = score;
+        continue;
+      }
+      const better = score.map((s, i) => (s > bestScore![i]! ? 1 : 0));
+      for (let i = 0; i < score.length; i++) if (better[i]) bestScore[i] = score[i]!;
+      const previous = best;
+      best = tf.tidy(() => {
+        const mask = tf.reshape(tf.tensor1d(better, 'bool'), [
+          better.length,
+          ...x.shape.slice(1).map(() => 1),
+        ]);
+        return tf.where(tf.broadcastTo(mask, x.shape), reached, previous);
+      });
+      tf.dispose([previous, reached]);
+      adversarial = undefined;
     }
-    if (config.restarts === 1) return adversarial;
-    const score = restartScore(problem, config, adversarial);
-    if (best === undefined || bestScore === undefined) {
-      best = adversarial;
-      bestScore = score;
-      continue;
-    }
-    const better = score.map((s, i) => (s > bestScore![i]! ? 1 : 0));
-    for (let i = 0; i < score.length; i++) if (better[i]) bestScore[i] = score[i]!;
-    const previous = best;
-    best = tf.tidy(() => {
-      const mask = tf.reshape(tf.tensor1d(better, 'bool'), [
-        better.length,
-        ...x.shape.slice(1).map(() => 1),
-      ]);
-      return tf.where(tf.broadcastTo(mask, x.shape), adversarial, previous);
-    });
-    tf.dispose([previous, adversarial]);
+    finished = true;
+    return best!;
+  } finally {
+    // Stopped between steps: nothing is handed back, so nothing is kept.
+    if (!finished) tf.dispose([adversarial, best].filter((t): t is tf.Tensor => t !== undefined && !t.isDisposed));
   }
-  return best!;
 }
 
 // Success dominates; among equals the higher objective wins (the per-example worst case).

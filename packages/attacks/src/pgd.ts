@@ -1,6 +1,6 @@
 import type { Attack } from './attack.js';
 import { normStrategy } from './norms/registry.js';
-import { projectedGradientAscent } from './pgd-loop.js';
+import { projectedGradientAscent, projectedGradientSteps } from './pgd-loop.js';
 import {
   checkAttackOptions,
   fgsmOptions,
@@ -51,5 +51,6 @@ function pgdAttack(config: ResolvedPgdConfig): PgdAttack {
     norm,
     config,
     perturb: (problem) => projectedGradientAscent(problem, config, norm),
+    perturbInSteps: (problem) => projectedGradientSteps(problem, config, norm),
   };
 }
