@@ -1,4 +1,4 @@
-import { attackObjectives, attacks, createAttack, norms, normStrategy, type Attack, type AttackGoal, type NormName } from '@liftguard/attacks';
+import { attackObjectives, attacks, autoAttackAttacks, createAttack, norms, normStrategy, type Attack, type AttackGoal, type NormName } from '@liftguard/attacks';
 import { choiceOption, numberOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
 import { UsageError } from './errors.js';
@@ -6,6 +6,7 @@ import { keyValueOptions, registryChoices } from './registry-options.js';
 
 // Descriptions are getters: the registries may grow when plugins load, after this module.
 export const attackOptions: Record<string, OptionSpec> = {
+  suite: { type: 'string', placeholder: 'VERSION', description: "AutoAttack instead of --attacks: standard (APGD-CE, APGD-T, FAB-T, Square; Croce & Hein 2020) or quick (fewer steps, targets and queries; no FAB-T); linf or l2" },
   attacks: { type: 'string', placeholder: 'LIST', get description() { return `attacks to run, worst case over all: ${registryChoices(attacks.entries())}`; }, default: 'fgsm,pgd' },
   norm: { type: 'string', placeholder: 'NAME', get description() { return registryChoices(norms.entries()); }, default: 'linf' },
   eps: { type: 'string', placeholder: 'LIST', get description() { return `ε values (default per norm: ${norms.entries().map((n) => `${n.name} ${n.defaultEpsilons.join(',')}`).join('; ')})`; } },
@@ -20,6 +21,21 @@ export const attackOptions: Record<string, OptionSpec> = {
   goal: { type: 'string', placeholder: 'NAME', description: 'untargeted | random-wrong | least-likely', default: 'untargeted' },
   labels: { type: 'string', placeholder: 'NAME', description: 'untargeted against true | predicted labels', default: 'true' },
 };
+
+/** The AutoAttack suite `--suite` names; the per-attack flags do not apply to it. */
+function suiteAttacks(values: OptionValues, norm: NormName): Attack[] {
+  const version = String(values.suite);
+  if (version !== 'standard' && version !== 'quick') throw new UsageError(`--suite must be standard or quick; got '${version}'`);
+  if (norm !== 'linf' && norm !== 'l2') throw new UsageError(`--suite runs in linf or l2, not ${norm}`);
+  const given = ['steps', 'step-size', 'relative-step', 'restarts', 'objective', 'attack-loss', 'attack-option'].filter((flag) => values[flag] !== undefined);
+  if (given.length > 0) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} does not apply to --suite (its attacks use the suite's settings)`);
+  if (values.goal !== undefined && values.goal !== 'untargeted') throw new UsageError('--suite is untargeted');
+  try {
+    return autoAttackAttacks({ norm: norm as 'linf' | 'l2', version });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 /** The attack options the common flags give, by the options' own names. */
 function flagOptions(values: OptionValues, norm: NormName): Record<string, unknown> {
@@ -55,6 +71,7 @@ export function resolveAttacks(values: OptionValues): { attacks: Attack[]; norm:
   } catch (error) {
     throw new UsageError(`--norm: ${(error as Error).message}`);
   }
+  if (values.suite !== undefined) return { attacks: suiteAttacks(values, norm), norm, goal: { kind: 'untargeted', labels: 'true' } };
   const names = String(values.attacks).split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new UsageError('--attacks needs at least one attack');
   for (const name of names) if (!attacks.has(name)) throw new UsageError(`--attacks: unknown attack '${name}'; registered attacks: ${attacks.names().join(', ')}`);

@@ -1,6 +1,7 @@
 import { Registry, type Registrable } from '@liftguard/tensor';
 import type { Attack } from './attack.js';
 import { AttackConfigError } from './errors.js';
+import { evaluationAttacks } from './evaluation-attacks.js';
 import { fgsm, pgd, type FgsmOptions } from './pgd.js';
 import { fgsmOptions, pgdOptions, type PgdOptions } from './pgd-config.js';
 
@@ -32,6 +33,7 @@ export const attacks = new Registry<AttackDefinition>({
       options: pgdOptions,
       create: (options) => pgd(options as unknown as PgdOptions),
     },
+    ...evaluationAttacks,
   ],
 });
 

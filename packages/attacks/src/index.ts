@@ -106,3 +106,5 @@ export {
   type ResolvedFabConfig,
 } from './fab/fab-config.js';
 export { projectOntoHyperplane, type FabNorm } from './fab/hyperplane-projection.js';
+export { evaluationAttacks } from './evaluation-attacks.js';
+export { autoAttack, autoAttackAttacks, autoAttackList, type AutoAttackOptions, type AutoAttackVersion } from './auto-attack.js';

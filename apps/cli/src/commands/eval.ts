@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runAttack } from '@liftguard/attacks';
+import { runAttack, runAttacks } from '@liftguard/attacks';
 import { accuracy } from '@liftguard/models';
 import { choiceOption, numberListOption, requiredOption, seedOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -40,7 +40,15 @@ export const evalCommand: Command = {
     if (epsilons) {
       const x = imagesTensor(set, model.inputShape);
       try {
-        for (const attack of attacks) {
+        if (values.suite !== undefined) {
+          // The suite runs each attack on the survivors of the ones before: one row per stage (cumulative), then the suite.
+          const progress = output.progress(`AutoAttack (${String(values.suite)}) on ${set.count} images`, 1);
+          const result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttacks(model, { x, labels: set.labels }, attacks, { epsilons, goal, seed, batchSize: 500, returnAdversarials: false, signal }));
+          progress.stop();
+          for (const stage of result.stages) robust.push({ attack: `after ${stage.name}`, epsilons, robustAccuracy: stage.robustAccuracy! });
+          robust.push({ attack: `AutoAttack ${String(values.suite)}`, epsilons, robustAccuracy: result.robustAccuracy! });
+        }
+        for (const attack of values.suite === undefined ? attacks : []) {
           const progress = output.progress(`${attack.name} on ${set.count} images`, 1);
           const result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttack(model, { x, labels: set.labels }, attack, { epsilons, goal, seed, batchSize: 500, returnAdversarials: false, signal }));
           progress.stop();

@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './test-support/run-cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'liftguard-suite-'));
+const model = join(work, 'model');
+const small = ['--validation-size', '100', '--test-size', '150'];
+
+beforeAll(() => {
+  const run = runCli(['train', '--out', model, '--widths', '784,32,10', '--train-size', '1000', '--epochs', '1', '-q', ...small]);
+  if (run.code !== 0) throw new Error(run.stderr);
+});
+
+describe('--suite (AutoAttack)', () => {
+  it('eval reports each stage and the suite, falling stage by stage and with ε', () => {
+    const run = runCli(['eval', '--model', model, '--suite', 'quick', '--eps', '0.05,0.1', '--json', ...small]);
+    expect(run.code).toBe(0);
+    const { robust, cleanAccuracy } = JSON.parse(run.stdout) as { cleanAccuracy: number; robust: { attack: string; robustAccuracy: number[] }[] };
+    expect(robust.map((r) => r.attack)).toEqual(['after apgd-ce', 'after apgd-t', 'after square', 'AutoAttack quick']);
+    for (let i = 1; i < robust.length; i++) robust[i]!.robustAccuracy.forEach((a, e) => expect(a).toBeLessThanOrEqual(robust[i - 1]!.robustAccuracy[e]!));
+    const suite = robust.at(-1)!.robustAccuracy;
+    expect(suite[1]!).toBeLessThanOrEqual(suite[0]!);
+    expect(suite[0]!).toBeLessThanOrEqual(cleanAccuracy);
+  });
+
+  it('refuses per-attack flags and norms the suite does not run in', () => {
+    const steps = runCli(['eval', '--model', model, '--suite', 'standard', '--steps', '10', '--eps', '0.1']);
+    expect(steps.code).toBe(2);
+    expect(steps.stderr).toMatch(/--steps does not apply to --suite/);
+    const l1 = runCli(['eval', '--model', model, '--suite', 'quick', '--norm', 'l1', '--eps', '1']);
+    expect(l1.code).toBe(2);
+    expect(l1.stderr).toMatch(/--suite runs in linf or l2, not l1/);
+  });
+});
