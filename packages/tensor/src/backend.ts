@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from './gradients.js';
+import { accelerateWasm } from './blas.js';
 import { installFallbacks } from './kernels/install-fallbacks.js';
 import { isNode, readEnv } from './platform.js';
 
@@ -106,6 +107,8 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Bac
     return { name, available: false, reason: `${packageOf[name]} registered no '${name}' backend` };
   }
   installFallbacks(name);
+  // BLAS kernels go on top of the fallbacks (they hand what they do not cover to them).
+  if (name === 'wasm') await accelerateWasm();
   return { name, available: true };
 }
 

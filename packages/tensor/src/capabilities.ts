@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { probeBackends, type BackendStatus } from './backend.js';
+import { blasSummary, type BlasSummary } from './blas.js';
 import { installedFallbacks, type InstalledFallback } from './kernels/install-fallbacks.js';
 import { isNode } from './platform.js';
 import { requiredKernels } from './required-kernels.js';
@@ -21,6 +22,8 @@ export interface CapabilityReport {
   simd: boolean | null;
   /** wasm only: multi-threading in use and the thread count (null on other backends). */
   threads: { enabled: boolean; count: number } | null;
+  /** wasm only: matMul/conv kernels on the system BLAS via @liftguard/tensor-blas, or why not (null on other backends). */
+  blas: BlasSummary | null;
   backends: BackendStatus[];
   kernels: KernelCapability[];
   fallbacks: InstalledFallback[];
@@ -53,6 +56,7 @@ export async function capabilityReport(): Promise<CapabilityReport> {
     tfjsVersion: tf.version_core,
     simd: isWasm ? (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true : null,
     threads: isWasm ? await wasmThreads() : null,
+    blas: isWasm ? blasSummary() : null,
     backends: await probeBackends(),
     kernels,
     fallbacks,
@@ -62,11 +66,18 @@ export async function capabilityReport(): Promise<CapabilityReport> {
   };
 }
 
+function formatBlas(blas: BlasSummary | null): string {
+  if (blas === null) return 'n/a';
+  if (!blas.active) return `off — ${blas.reason}`;
+  return `${blas.library}${blas.threads !== null ? ` (${blas.threads} threads)` : ''} for ${blas.kernels.join(', ')}`;
+}
+
 /** Plain-text rendering for terminals. */
 export function formatCapabilityReport(report: CapabilityReport): string {
   const lines = [
     `backend: ${report.backend} (tfjs-core ${report.tfjsVersion}, ${report.platform})`,
     `simd: ${report.simd ?? 'n/a'}; threads: ${report.threads ? `${report.threads.enabled ? 'on' : 'off'} (${report.threads.count})` : 'n/a'}`,
+    `blas: ${formatBlas(report.blas)}`,
     'backends:',
     ...report.backends.map((b) => `  ${b.available ? '✓' : '✗'} ${b.name}${b.reason ? ` — ${b.reason}` : ''}`),
     `kernels the packages rely on: ${report.kernels.length} (forward native ${report.kernels.filter((k) => k.forward === 'native').length}, fallback ${report.kernels.filter((k) => k.forward === 'fallback').length}, missing ${report.kernels.filter((k) => k.forward === 'missing').length})`,

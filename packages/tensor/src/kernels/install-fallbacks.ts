@@ -1,4 +1,5 @@
 import { unregisterKernel } from '@tensorflow/tfjs-core';
+import { resumeBlas, suspendBlas } from '../blas.js';
 import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { installSubPixelInputGradient, uninstallSubPixelInputGradient } from './sub-pixel-input-gradient.js';
 import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from './transpose-free-matmul.js';
@@ -63,6 +64,7 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
     });
   }
   installedByBackend.set(backendName, installed);
+  if (backendName === 'wasm') resumeBlas();
   return installed;
 }
 
@@ -77,6 +79,7 @@ export function installedFallbacks(backendName: string): InstalledFallback[] {
  */
 export function uninstallFallbacks(backendName: string): void {
   const installed = installedByBackend.get(backendName) ?? [];
+  if (backendName === 'wasm') suspendBlas();
   uninstallTransposeFreeMatMul(backendName);
   uninstallSubPixelInputGradient(backendName);
   for (const { kernelName } of installed) {
