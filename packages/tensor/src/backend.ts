@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from './gradients.js';
 import { accelerateWasm } from './blas.js';
 import { installFallbacks } from './kernels/install-fallbacks.js';
+import { configureWasmThreads, withPthreadWorkers } from './wasm-threads.js';
 import { isNode, readEnv } from './platform.js';
 
 /** Backends LiftGuard knows how to load. */
@@ -62,6 +63,7 @@ const importOptional = (specifier: string): Promise<unknown> => import(/* @vite-
 async function loadWasm(options: InitBackendOptions): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths as string);
+  await configureWasmThreads();
 }
 
 const loaders: Record<BackendName, (options: InitBackendOptions) => Promise<unknown>> = {
@@ -124,7 +126,7 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
     initFailure ||= args.map(String).join(' ').split('\n')[0] ?? '';
   };
   try {
-    const ok = await tf.setBackend(name);
+    const ok = name === 'wasm' ? await withPthreadWorkers(() => tf.setBackend(name)) : await tf.setBackend(name);
     if (!ok) {
       const hint = name === 'wasm' && !isNode() ? ' (in a bundle, pass wasmPaths: the URL the .wasm files are served from, on the first initBackend call)' : '';
       return { name, available: false, reason: (initFailure || `'${name}' failed to initialize`) + hint };
