@@ -31,12 +31,16 @@ function patchBuffer(floats: number): Float32Array {
 
 /**
  * Measured on 2 cores (docs/benchmarks/tensor-blas.md): im2col in JavaScript + GEMM loses to
- * XNNPACK's direct conv for thin layers (CNNLight's 1→8 and 8→16 channels are 2–6× slower),
- * and wins once a patch row and the output channels are wide. Below this size the previous
- * kernel runs.
+ * XNNPACK's direct conv for thin layers (CNNLight's 1→8 and 8→16 channels are 2–6× slower)
+ * and for few output pixels with long patches (the filter gradient posed as a conv with the
+ * batch as channels: a 9 × 196,000 × 8 GEMM is 2× slower), and wins once the patch row, the
+ * output channels and the output pixels are all wide. Otherwise the previous kernel runs.
  */
 export const minPatchTimesChannels = 8192;
-const blasPays = (c: ConvInfo): boolean => patchSize(c) * c.outChannels >= minPatchTimesChannels;
+export const minOutputPixels = 256;
+/** Whether a conv of this shape runs on BLAS (else on the previous kernel). */
+export const convUsesBlas = (c: ConvInfo): boolean =>
+  patchSize(c) * c.outChannels >= minPatchTimesChannels && c.batchSize * c.outHeight * c.outWidth >= minOutputPixels;
 
 const floats = (...infos: (TensorInfo | undefined)[]): boolean => infos.every((t) => t === undefined || t.dtype === 'float32');
 
@@ -60,7 +64,7 @@ function forward(blas: BlasLibrary, previous: KernelConfig, fused: boolean): Ker
     if (!isWasmBackend(backend) || (attrs.dataFormat ?? 'NHWC') !== 'NHWC' || !floats(x, filter, bias, prelu)) return previous.kernelFunc(args);
     const c = convInfoOf(x.shape, filter.shape, attrs);
     const cout = c.outChannels;
-    if (!blasPays(c)) return previous.kernelFunc(args);
+    if (!convUsesBlas(c)) return previous.kernelFunc(args);
     if (fused && !(isFusedActivation(attrs.activation) && fitsLastAxis(bias?.shape, cout) && fitsLastAxis(prelu?.shape, cout) && (attrs.activation !== 'prelu' || prelu))) {
       return previous.kernelFunc(args);
     }
@@ -97,7 +101,7 @@ function inputGradient(blas: BlasLibrary, previous: KernelConfig): KernelFunc {
     const attrs = args.attrs as unknown as ConvAttrs;
     if (!isWasmBackend(backend) || (attrs.dataFormat ?? 'NHWC') !== 'NHWC' || !floats(dy, filter) || !attrs.inputShape) return previous.kernelFunc(args);
     const c = convInfoOf(attrs.inputShape, filter.shape, attrs);
-    if (!blasPays(c)) return previous.kernelFunc(args);
+    if (!convUsesBlas(c)) return previous.kernelFunc(args);
     const out = backend.makeOutput([...attrs.inputShape], 'float32');
     const dx = heapView(backend, out);
     if (dx.length === 0) return out;
@@ -130,7 +134,7 @@ function filterGradient(blas: BlasLibrary, previous: KernelConfig | undefined): 
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs;
     const supported = isWasmBackend(backend) && (attrs.dataFormat ?? 'NHWC') === 'NHWC' && floats(x, dy) && attrs.filterShape !== undefined;
-    if (!supported || (previous && !blasPays(convInfoOf(x.shape, attrs.filterShape!, attrs)))) {
+    if (!supported || (previous && !convUsesBlas(convInfoOf(x.shape, attrs.filterShape!, attrs)))) {
       if (previous) return previous.kernelFunc(args);
       throw new Error('tensor-blas: Conv2DBackpropFilter supports float32 NHWC on the wasm backend only');
     }

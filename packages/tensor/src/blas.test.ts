@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadBlasLibrary } from '@liftguard/tensor-blas';
+import { convUsesBlas, loadBlasLibrary } from '@liftguard/tensor-blas';
 import { initBackend } from './backend.js';
 import { blasSummary } from './blas.js';
 import { capabilityReport } from './capabilities.js';
@@ -98,12 +98,15 @@ describe.skipIf(!libraryHere)('wasm with BLAS kernels (a BLAS library is install
   });
 
   for (const [name, xShape, wShape, strides, pad] of [
-    ['3×3 same', [2, 6, 6, 32], [3, 3, 32, 64], 1, 'same'],
-    ['3×3 stride 2, explicit pad 1', [3, 7, 7, 32], [3, 3, 32, 32], 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
-    ['5×3 valid, strides [1, 2]', [2, 9, 8, 16], [5, 3, 16, 40], [1, 2], 'valid'],
-    ['1×1 pointwise', [2, 5, 5, 128], [1, 1, 128, 96], 1, 'valid'],
+    ['3×3 same', [2, 12, 12, 32], [3, 3, 32, 64], 1, 'same'],
+    ['3×3 stride 2, explicit pad 1', [4, 16, 16, 32], [3, 3, 32, 32], 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+    ['5×3 valid, strides [1, 2]', [4, 20, 16, 16], [5, 3, 16, 40], [1, 2], 'valid'],
+    ['1×1 pointwise', [4, 8, 8, 128], [1, 1, 128, 96], 1, 'valid'],
   ] as const) {
     it(`conv2d ${name}: value, input and filter gradients, fused bias + relu equal cpu`, async () => {
+      // Sizes chosen so that the BLAS path runs, not the thin-conv hand-over.
+      const info = tf.backend_util.computeConv2DInfo([...xShape], [...wShape], strides as [number, number], 1, pad as 'same');
+      expect(convUsesBlas(info)).toBe(true);
       const x = values([...xShape]);
       const w = values([...wShape]);
       const bias = values([wShape[3]]);
