@@ -72,6 +72,22 @@ describe.skipIf(!libraryHere)('wasm with BLAS kernels (a BLAS library is install
     });
   }
 
+  it('an output that makes the wasm heap grow is written to the new heap (closed form: ones · ones = k)', async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    const heap = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
+    const before = heap();
+    // The output alone is larger than the heap before, so allocating it must grow (and replace) the buffer.
+    const rows = Math.ceil(before / 4 / 1024) + 256;
+    const result = assertNoLeaks(() =>
+      tf.tidy(() => {
+        const y = tf.matMul(tf.ones([rows, 8]), tf.ones([8, 1024]));
+        return [tf.min(y).dataSync()[0], tf.max(y).dataSync()[0]];
+      }),
+    );
+    expect(heap()).toBeGreaterThan(before);
+    expect(result).toEqual([8, 8]);
+  });
+
   for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
     it(`fused matMul + bias + ${activation} equals cpu (per-channel and scalar bias)`, async () => {
       const a = values([6, 10]);
