@@ -124,29 +124,34 @@ function sgemmPeak(library: BlasLibrary, size: number, threads: number): number 
   return (2 * size ** 3) / (Math.min(...times) / 1000) / 1e9;
 }
 
-interface PeerRun {
+interface PeerRun extends Workloads {
   threads: number;
-  matMulMs: number;
-  pgdMs: number;
-  mlpEpochSeconds: number;
-  cnnEpochSeconds: number;
-  arovrEpochSeconds: number;
 }
 
-function pytorchRun(root: string, data: Dataset, threads: number, o: { images: number; trainSize: number; arovrSize: number; repeats: number }): PeerRun {
-  const blasPeer = runPython<{ matMulMs: number; pgdMs: number; threads: number }>(peerScript(root, 'blas.py'), {
-    threads, seed: 1, matMul: matMulShape, matMulRepeats: 15, count: o.images, epsilon, steps, pgdRepeats: o.repeats, files: data.files,
-  });
-  const epoch = (model: 'mlp' | 'cnn-light') =>
-    runPython<{ epochSeconds: number[] }>(peerScript(root, 'models.py'), {
-      model, dataset: 'mnist', trainSize: o.trainSize, epochs: 2, seed: 1, threads, widths: [784, 128, 128, 10], files: data.files,
-      batchSize: model === 'mlp' ? 50 : 64, loss: model === 'mlp' ? 'squared' : 'cross-entropy', learningRate: 1e-3, learningRateDecay: 1,
-    }).epochSeconds[1]!;
-  const arovr = runPython<{ arovrEpochSeconds: number[] }>(peerScript(root, 'losses.py'), {
-    mode: 'epoch', count: o.arovrSize, batchSize: 50, rounds: 5, beta: 0.5, widths: [784, 128, 128, 10], repeats: 1, threads,
-    images: data.files.trainImages, labels: data.files.trainLabels,
-  });
-  return { threads, matMulMs: blasPeer.matMulMs, pgdMs: blasPeer.pgdMs, mlpEpochSeconds: epoch('mlp'), cnnEpochSeconds: epoch('cnn-light'), arovrEpochSeconds: arovr.arovrEpochSeconds[0]! };
+type PeerOptions = { images: number; trainSize: number; arovrSize: number; repeats: number };
+
+/** One workload in PyTorch at `threads` threads, in its own process (the same shapes, batches, optimizer and attack). */
+function pytorchMeasure(root: string, data: Dataset, key: keyof Workloads, threads: number, o: PeerOptions): number {
+  switch (key) {
+    case 'matMulMs':
+    case 'pgdMs':
+      return runPython<{ ms: number }>(peerScript(root, 'blas.py'), {
+        only: key === 'matMulMs' ? 'matMul' : 'pgd', threads, seed: 1, matMul: matMulShape, matMulRepeats: 15, count: o.images, epsilon, steps, pgdRepeats: o.repeats, files: data.files,
+      }).ms;
+    case 'mlpEpochSeconds':
+    case 'cnnEpochSeconds': {
+      const model = key === 'mlpEpochSeconds' ? 'mlp' : 'cnn-light';
+      return runPython<{ epochSeconds: number[] }>(peerScript(root, 'models.py'), {
+        model, dataset: 'mnist', trainSize: o.trainSize, epochs: 2, seed: 1, threads, widths: [784, 128, 128, 10], files: data.files,
+        batchSize: model === 'mlp' ? 50 : 64, loss: model === 'mlp' ? 'squared' : 'cross-entropy', learningRate: 1e-3, learningRateDecay: 1,
+      }).epochSeconds[1]!;
+    }
+    case 'arovrEpochSeconds':
+      return runPython<{ arovrEpochSeconds: number[] }>(peerScript(root, 'losses.py'), {
+        mode: 'epoch', count: o.arovrSize, batchSize: 50, rounds: 5, beta: 0.5, widths: [784, 128, 128, 10], repeats: 1, threads,
+        images: data.files.trainImages, labels: data.files.trainLabels,
+      }).arovrEpochSeconds[0]!;
+  }
 }
 
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
@@ -165,17 +170,20 @@ export const suite: BenchSuite = {
     const peak = { size: peakSize, oneThread: sgemmPeak(library, peakSize, 1), twoThreads: sgemmPeak(library, peakSize, 2) };
     console.log(`  ${library.name}: sgemm ${peakSize}³ peak ${fmt(peak.oneThread, 1)} GFLOP/s (1 thread), ${fmt(peak.twoThreads, 1)} GFLOP/s (2 threads)`);
 
-    // Setups take turns within each workload, so that load from other jobs on the machine
-    // (it drifts over minutes) falls on all of them alike.
+    // Setups and PyTorch take turns within each workload, so that load from other jobs on the
+    // machine (it drifts over minutes) falls on all of them alike.
+    const torch = pytorchVersion();
     const ours: Record<string, Workloads> = Object.fromEntries(setups.map((s) => [s.label, {} as Workloads]));
+    const peers: PeerRun[] = torch === null ? [] : [1, 2].map((threads) => ({ threads }) as PeerRun);
     const loadDuring: Record<string, number> = {};
     const each = async (key: keyof Workloads, measure: () => Promise<number>) => {
       for (const setup of setups) {
         apply(setup);
         ours[setup.label]![key] = await measure();
       }
+      for (const peer of peers) peer[key] = pytorchMeasure(root, data, key, peer.threads, o);
       loadDuring[key] = loadavg()[0]!;
-      console.log(`  ${key}: ${setups.map((s) => `${s.label} ${fmt(ours[s.label]![key])}`).join(', ')} (load ${fmt(loadDuring[key]!, 1)})`);
+      console.log(`  ${key}: ${[...setups.map((s) => `${s.label} ${fmt(ours[s.label]![key])}`), ...peers.map((p) => `PyTorch ${p.threads}t ${fmt(p[key])}`)].join(', ')} (load ${fmt(loadDuring[key]!, 1)})`);
     };
     const a = tf.randomNormal([matMulShape[0], matMulShape[1]]);
     const b = tf.randomNormal([matMulShape[1], matMulShape[2]]);
@@ -201,15 +209,6 @@ export const suite: BenchSuite = {
     console.log(`  BLAS state during the wasm+BLAS runs: ${tensorEnvironment().summary}`);
     enableBlas();
     setBlasThreads(2);
-
-    const torch = pytorchVersion();
-    const peers: PeerRun[] = [];
-    if (torch !== null) {
-      for (const threads of [1, 2]) {
-        peers.push(pytorchRun(root, data, threads, o));
-        console.log(`  PyTorch ${torch}, ${threads} thread(s): ${JSON.stringify(peers.at(-1))}`);
-      }
-    }
 
     const workloads: [keyof Workloads, string, (v: number) => string][] = [
       ['matMulMs', `matMul ${matMulShape[0]}×${matMulShape[1]}·${matMulShape[1]}×${matMulShape[2]} (ms)`, (v) => fmt(v)],
@@ -256,7 +255,7 @@ export const suite: BenchSuite = {
       '',
       `Generated by \`npm run bench -- blas${quick ? ' --quick' : ''}\` on ${machine.date} (${machine.platform}, Node ${machine.node}, ${library.name} at ${library.path}, PyTorch ${torch ?? 'not installed'}; load average at the end ${machine.loadAverage.map((v) => v.toFixed(1)).join(' / ')} on 2 shared cores — other jobs ran alongside, so absolute times are noisy; the ratios come from one run).`,
       '',
-      `Setups take turns within each workload (1-minute load average after each workload: ${Object.entries(loadDuring).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')}); PyTorch runs after them in its own processes.`,
+      `LiftGuard's setups and PyTorch take turns within each workload (1-minute load average after each workload: ${Object.entries(loadDuring).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')}).`,
       '',
       '"wasm" is tfjs 4.22\'s SIMD wasm backend with @liftguard/tensor\'s fallbacks (single-threaded: tfjs caps its pool at cores / 2 = 1 here); "wasm+BLAS nt" adds @liftguard/tensor-blas with OpenBLAS at n threads. PyTorch runs the same workloads (same shapes, batches, optimizer, attack semantics) at 1 and 2 threads. Epoch times are the second of two epochs.',
       '',
