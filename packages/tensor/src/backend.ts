@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from './gradients.js';
+import { accelerateWasm } from './blas.js';
 import { installFallbacks } from './kernels/install-fallbacks.js';
 import { installCorrections } from './kernels/kernel-corrections.js';
+import { configureWasmThreads, withPthreadWorkers } from './wasm-threads.js';
 import { isNode, readEnv } from './platform.js';
 
 /** Backends LiftGuard knows how to load. */
@@ -62,6 +64,7 @@ const importOptional = (specifier: string): Promise<unknown> => import(/* @vite-
 async function loadWasm(options: InitBackendOptions): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths as string);
+  await configureWasmThreads();
 }
 
 const loaders: Record<BackendName, (options: InitBackendOptions) => Promise<unknown>> = {
@@ -108,6 +111,8 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Bac
   }
   installFallbacks(name);
   installCorrections(name);
+  // BLAS kernels go on top of the fallbacks (they hand what they do not cover to them).
+  if (name === 'wasm') await accelerateWasm();
   return { name, available: true };
 }
 
@@ -123,7 +128,7 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
     initFailure ||= args.map(String).join(' ').split('\n')[0] ?? '';
   };
   try {
-    const ok = await tf.setBackend(name);
+    const ok = name === 'wasm' ? await withPthreadWorkers(() => tf.setBackend(name)) : await tf.setBackend(name);
     if (!ok) {
       const hint = name === 'wasm' && !isNode() ? ' (in a bundle, pass wasmPaths: the URL the .wasm files are served from, on the first initBackend call)' : '';
       return { name, available: false, reason: (initFailure || `'${name}' failed to initialize`) + hint };

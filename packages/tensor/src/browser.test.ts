@@ -47,6 +47,8 @@ describe('in a browser bundle', () => {
       platform: 'browser',
       logLevel: 'error',
     });
+    // The optional BLAS package (and koffi, a Node addon) must stay out of browser bundles.
+    expect(readFileSync(join(work, 'bundle.js'), 'utf8')).not.toMatch(/koffi|cblas_sgemm/);
     const files: Record<string, { body: Buffer; type: string }> = {
       '/': { body: Buffer.from('<!doctype html><script type="module" src="/bundle.js"></script>'), type: 'text/html' },
       '/bundle.js': { body: readFileSync(join(work, 'bundle.js')), type: 'text/javascript' },

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { probeBackends, type BackendStatus } from './backend.js';
+import { blasSummary, type BlasSummary } from './blas.js';
 import { installedFallbacks, type InstalledFallback } from './kernels/install-fallbacks.js';
 import { installedCorrections } from './kernels/kernel-corrections.js';
 import { isNode } from './platform.js';
 import { requiredKernels } from './required-kernels.js';
+import { wasmThreads, type WasmThreads } from './wasm-threads.js';
 
 export interface KernelCapability {
   kernel: string;
@@ -21,7 +23,11 @@ export interface CapabilityReport {
   /** wasm only: SIMD in use (null on other backends). */
   simd: boolean | null;
   /** wasm only: multi-threading in use and the thread count (null on other backends). */
-  threads: { enabled: boolean; count: number } | null;
+  threads: WasmThreads | null;
+  /** wasm only: why threads are on or off, e.g. "single-threaded (LIFTGUARD_WASM_THREADS unset or off)". */
+  threadsReason: string | null;
+  /** wasm only: matMul/conv kernels on the system BLAS via @liftguard/tensor-blas, or why not (null on other backends). */
+  blas: BlasSummary | null;
   backends: BackendStatus[];
   kernels: KernelCapability[];
   fallbacks: InstalledFallback[];
@@ -31,11 +37,10 @@ export interface CapabilityReport {
   gaps: string[];
 }
 
-async function wasmThreads(): Promise<{ enabled: boolean; count: number }> {
-  const enabled = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  // tfjs disables wasm threads in Node, whatever the build supports.
-  return { enabled: enabled && !isNode(), count: enabled && !isNode() ? wasm.getThreadsCount() : 1 };
+async function threadState(isWasm: boolean): Promise<Pick<CapabilityReport, 'threads' | 'threadsReason'>> {
+  if (!isWasm) return { threads: null, threadsReason: null };
+  const { reason, ...threads } = await wasmThreads();
+  return { threads, threadsReason: reason };
 }
 
 /** Describes the active backend: what runs natively, what LiftGuard provides, what is missing. */
@@ -55,7 +60,8 @@ export async function capabilityReport(): Promise<CapabilityReport> {
     platform: isNode() ? 'node' : 'browser',
     tfjsVersion: tf.version_core,
     simd: isWasm ? (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true : null,
-    threads: isWasm ? await wasmThreads() : null,
+    ...(await threadState(isWasm)),
+    blas: isWasm ? blasSummary() : null,
     backends: await probeBackends(),
     kernels,
     fallbacks,
@@ -66,11 +72,18 @@ export async function capabilityReport(): Promise<CapabilityReport> {
   };
 }
 
+function formatBlas(blas: BlasSummary | null): string {
+  if (blas === null) return 'n/a';
+  if (!blas.active) return `off — ${blas.reason}`;
+  return `${blas.library}${blas.threads !== null ? ` (${blas.threads} threads)` : ''} for ${blas.kernels.join(', ')}`;
+}
+
 /** Plain-text rendering for terminals. */
 export function formatCapabilityReport(report: CapabilityReport): string {
   const lines = [
     `backend: ${report.backend} (tfjs-core ${report.tfjsVersion}, ${report.platform})`,
-    `simd: ${report.simd ?? 'n/a'}; threads: ${report.threads ? `${report.threads.enabled ? 'on' : 'off'} (${report.threads.count})` : 'n/a'}`,
+    `simd: ${report.simd ?? 'n/a'}; threads: ${report.threads ? `${report.threads.enabled ? 'on' : 'off'} (${report.threads.count})${report.threadsReason ? ` — ${report.threadsReason}` : ''}` : 'n/a'}`,
+    `blas: ${formatBlas(report.blas)}`,
     'backends:',
     ...report.backends.map((b) => `  ${b.available ? '✓' : '✗'} ${b.name}${b.reason ? ` — ${b.reason}` : ''}`),
     `kernels the packages rely on: ${report.kernels.length} (forward native ${report.kernels.filter((k) => k.forward === 'native').length}, fallback ${report.kernels.filter((k) => k.forward === 'fallback').length}, missing ${report.kernels.filter((k) => k.forward === 'missing').length})`,

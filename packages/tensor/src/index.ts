@@ -15,6 +15,8 @@ export {
   type CapabilityReport,
   type KernelCapability,
 } from './capabilities.js';
+export { tensorEnvironment, type TensorEnvironment } from './environment.js';
+export { type BlasSummary } from './blas.js';
 export { registerGradients, applyGradientOverrides } from './gradients.js';
 export {
   installFallbacks,

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { loadBlasLibrary } from '@liftguard/tensor-blas';
 import { initBackend, probeBackends, type BackendStatus } from '../backend.js';
+import { accelerateWasm, blasSummary } from '../blas.js';
 import { requiredKernels } from '../required-kernels.js';
 import { conformanceCases } from './cases.js';
 import { runConformance, type ConformanceReport } from './run-conformance.js';
@@ -41,6 +43,25 @@ describe('conformance suite', () => {
       expect(failures).toEqual([]);
     });
   }
+
+  it('the wasm run above used the BLAS kernels when a BLAS library is installed (CI installs OpenBLAS)', (ctx) => {
+    if (!('sgemm' in loadBlasLibrary(undefined))) ctx.skip('no BLAS library on this machine');
+    expect(blasSummary().active).toBe(true);
+  });
+
+  it('values and gradients also agree on plain wasm (LIFTGUARD_BLAS=off)', async () => {
+    process.env.LIFTGUARD_BLAS = 'off';
+    try {
+      await accelerateWasm();
+      expect(blasSummary().active).toBe(false);
+      const plain = await runConformance({ backends: ['wasm'] });
+      expect(plain.results.filter((r) => !r.passed)).toEqual([]);
+      expect(plain.results).toHaveLength(conformanceCases.length);
+    } finally {
+      delete process.env.LIFTGUARD_BLAS;
+      await accelerateWasm();
+    }
+  }, 120_000);
 
   it('detects a wrong gradient (the suite can fail)', async () => {
     const wrong = {

@@ -1,4 +1,5 @@
 import { unregisterKernel } from '@tensorflow/tfjs-core';
+import { resumeBlas, suspendBlas } from '../blas.js';
 import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { installDepthwiseGradients } from './depthwise-conv2d-gradients.js';
 import { installSubPixelInputGradient, uninstallSubPixelInputGradient } from './sub-pixel-input-gradient.js';
@@ -74,6 +75,7 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
     });
   }
   installedByBackend.set(backendName, installed);
+  if (backendName === 'wasm') resumeBlas();
   return installed;
 }
 
@@ -88,6 +90,7 @@ export function installedFallbacks(backendName: string): InstalledFallback[] {
  */
 export function uninstallFallbacks(backendName: string): void {
   const installed = installedByBackend.get(backendName) ?? [];
+  if (backendName === 'wasm') suspendBlas();
   uninstallTransposeFreeMatMul(backendName);
   uninstallSubPixelInputGradient(backendName);
   for (const { kernelName, kind } of installed) {
