@@ -1,8 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { tensorEnvironment } from '@liftguard/tensor';
 import type { Environment } from '@liftguard/report';
-import { nodeEnvironment } from '@liftguard/report/node';
+import { nodeEnvironment, reportedPackages } from '@liftguard/report/node';
 
-/** The environment block of every report this CLI writes: the active backend and the package versions. */
+/** The environment block of every report this CLI writes: backend, BLAS library, package versions. */
 export function reportEnvironment(): Environment {
-  return nodeEnvironment(tf.getBackend());
+  const tensor = tensorEnvironment();
+  return { ...nodeEnvironment(tensor.backend, [...reportedPackages, '@liftguard/tensor-blas']), blas: tensor.blas };
 }

@@ -11,6 +11,8 @@ export const environmentSchema = z.object({
   libraryVersions: z.record(z.string(), z.string()),
   node: z.string().optional(),
   platform: z.string().optional(),
+  /** The BLAS library the backend's kernels call (wasm + @liftguard/tensor-blas), or null for none. */
+  blas: z.string().nullable().optional(),
 });
 
 /** Fields every report kind has. */
