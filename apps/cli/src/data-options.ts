@@ -1,4 +1,6 @@
-import { DatasetNotFoundError, datasetNames, loadExperimentSplits, type DatasetName, type ExperimentSplits } from '@liftguard/data';
+import { DatasetNotFoundError, datasetNames, describeImageDataset, loadExperimentSplits, type DatasetName, type ExperimentSplits, type ImageSet } from '@liftguard/data';
+import { loadImageDataset } from '@liftguard/data/node';
+import type { Classifier } from '@liftguard/tensor';
 import { FileSafetyError } from '@liftguard/tensor/files';
 import { choiceOption, numberOption } from './args.js';
 import type { OptionSpec, OptionValues } from './command.js';
@@ -40,4 +42,49 @@ export async function loadSplits(values: OptionValues): Promise<LoadedSplits> {
   }
   const { train, validation, test, files } = loaded;
   return { train, validation, test, dataset, source: files.source };
+}
+
+/** Flags for images a user brings (attack, eval): any source @liftguard/data reads. */
+export const userDataOptions: Record<string, OptionSpec> = {
+  data: { type: 'string', placeholder: 'SOURCE', description: 'images instead of --dataset: a folder of class folders (PNG/JPEG), .npy/.npz, a CIFAR-10/100 binary folder, an IDX folder, or mnist | fashion-mnist; resized/cropped to the model input' },
+  'data-labels': { type: 'string', placeholder: 'FILE', description: 'labels where the data carries none: .npy, .txt (one per line) or .json' },
+};
+
+/** The images an evaluation runs on, described for reports. */
+export interface EvaluationSet {
+  set: ImageSet;
+  /** e.g. 'mnist' or the path given. */
+  name: string;
+  split: string;
+  /** One line: source, kind, shape, range, resize, labels (user data only). */
+  description?: string;
+}
+
+/**
+ * `--data` read for this model (its input shape; pixels in its declared range, else [0, 1]),
+ * first `limit` images; without `--data`, the split of `--dataset`.
+ */
+export async function loadEvaluationSet(values: OptionValues, model: Classifier, limit: number | undefined, split: 'test' | 'validation' | 'train'): Promise<EvaluationSet> {
+  const source = values.data;
+  if (typeof source !== 'string') {
+    if (values['data-labels'] !== undefined) throw new UsageError('--data-labels goes with --data');
+    const splits = await loadSplits(values);
+    return { set: splits[split], name: splits.dataset, split };
+  }
+  if (split === 'validation') throw new UsageError('--split validation needs --dataset (user data has no validation split); use --split test or train');
+  const labels = typeof values['data-labels'] === 'string' ? values['data-labels'] : undefined;
+  try {
+    const { set, description } = await loadImageDataset(source, {
+      inputShape: model.inputShape,
+      range: model.inputRange ?? [0, 1],
+      ...(limit === undefined ? {} : { limit }),
+      split,
+      ...(labels === undefined ? {} : { labels }),
+    });
+    if (set.count === 0) throw new CliError(`${source}: holds no images`);
+    return { set, name: source, split: description.split ?? split, description: describeImageDataset(description) };
+  } catch (error) {
+    if (error instanceof CliError || error instanceof UsageError) throw error;
+    throw new CliError((error as Error).message.split('\n')[0]!);
+  }
 }

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Classifier } from '@liftguard/tensor';
 import { join } from 'node:path';
 import { cnn, cnnLight, initializations, mlp, type Initialization, type SequentialClassifier } from '@liftguard/models';
 import { loadClassifier, manifestFileName } from '@liftguard/models/node';
@@ -63,15 +65,19 @@ export async function loadModel(dir: string): Promise<SequentialClassifier> {
 }
 
 /** Refuses a model whose input does not take the dataset's images. */
-export function checkModelFitsImages(model: SequentialClassifier, height: number, width: number, dataset: string): void {
+export function checkModelFitsImages(model: Classifier, height: number, width: number, dataset: string, channels = 1): void {
   const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
-  if (inputSize !== height * width) {
-    throw new CliError(`the model takes inputs of shape [${model.inputShape.join(', ')}] (${inputSize} values) but ${dataset} images are ${height}×${width}`);
+  if (inputSize !== height * width * channels) {
+    const shape = channels === 1 ? `${height}×${width}` : `${height}×${width}×${channels}`;
+    throw new CliError(`the model takes inputs of shape [${model.inputShape.join(', ')}] (${inputSize} values) but ${dataset} images are ${shape}${dataset === 'mnist' || dataset === 'fashion-mnist' ? ' (give your images with --data)' : ''}`);
   }
 }
 
 /** The SHA-256 of a saved model's weights, as its manifest records it. */
-export function modelHash(dir: string): string {
-  const manifest = JSON.parse(readFileSync(join(dir, manifestFileName), 'utf8')) as { weights?: { sha256?: string } };
-  return manifest.weights?.sha256 ? `sha256:${manifest.weights.sha256}` : 'unknown';
+export function modelHash(path: string): string {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, manifestFileName) : path;
+  const text = readFileSync(file);
+  const manifest = JSON.parse(text.toString('utf8')) as { weights?: { sha256?: string } };
+  // LiftGuard manifests record their weights' hash; for a tfjs model.json, the manifest's own hash.
+  return manifest.weights?.sha256 ? `sha256:${manifest.weights.sha256}` : `sha256:${createHash('sha256').update(text).digest('hex')} (model.json)`;
 }

@@ -7,13 +7,15 @@ import { attackOptions, resolveAttacks } from '../attack-options.js';
 import type { Command, OptionValues } from '../command.js';
 import { attackUntilInterrupted } from '../interrupt.js';
 import type { Output } from '../output.js';
-import { dataOptions, loadSplits } from '../data-options.js';
+import { dataOptions, loadEvaluationSet, userDataOptions, type EvaluationSet } from '../data-options.js';
 import { writeFileAtomic } from '@liftguard/tensor/files';
 import { reportEnvironment } from '../environment.js';
 import { claimFile, claimOutput } from '../output-target.js';
 import { CliError, UsageError } from '../errors.js';
 import { imagesTensor } from '@liftguard/data';
-import { checkModelFitsImages, loadModel, modelHash } from '../model-options.js';
+import { checkModelFitsImages, modelHash } from '../model-options.js';
+import { isSequential, loadUserModel, userModelOptions } from '../user-model.js';
+import type { Classifier } from '@liftguard/tensor';
 
 export const attackCommand: Command = {
   name: 'attack',
@@ -25,13 +27,15 @@ export const attackCommand: Command = {
     'liftguard attack --model runs/arovr --out r.json --internal-rho 0.05,0.1,0.2,0.5',
   ],
   options: {
-    model: { type: 'string', placeholder: 'DIR', description: 'a model directory' },
+    model: { type: 'string', placeholder: 'PATH', description: 'a folder written by liftguard, or a tfjs model.json (LayersModel or GraphModel) or its folder' },
+    ...userModelOptions,
     out: { type: 'string', placeholder: 'FILE', description: 'where the JSON robustness report goes' },
     html: { type: 'string', placeholder: 'FILE', description: 'also render the report as a self-contained HTML page' },
     ...attackOptions,
     'internal-rho': { type: 'string', placeholder: 'LIST', description: 'internal-layer attacks at these relative radii ρ (MLPs)' },
     examples: { type: 'string', placeholder: 'N', description: 'example images in the report', default: '4' },
     ...dataOptions,
+    ...userDataOptions,
     split: { type: 'string', placeholder: 'NAME', description: 'test | validation', default: 'test' },
     count: { type: 'string', placeholder: 'N', description: 'images to attack (first N of the split)', default: '1000' },
   },
@@ -72,35 +76,48 @@ interface AttackSettings {
 
 /** Attacks the model and writes the robustness report (and its HTML page) atomically. */
 async function attackInto(out: string, values: OptionValues, output: Output, { modelDir, attacks, norm, goal, epsilons, rhos, count, exampleCount, seed, split }: AttackSettings): Promise<void> {
-  const model = await loadModel(modelDir);
-  const splits = await loadSplits(values);
-  const set = splits[split];
-  checkModelFitsImages(model, set.height, set.width, splits.dataset);
+  const loaded = await loadUserModel(modelDir, values);
+  const model = loaded.classifier;
+  const bounds = model.inputRange ?? ([0, 1] as const);
+  let evaluation: EvaluationSet;
+  try {
+    evaluation = await loadEvaluationSet(values, model, count, split);
+  } catch (error) {
+    loaded.dispose();
+    throw error;
+  }
+  const { set } = evaluation;
+  checkModelFitsImages(model, set.height, set.width, evaluation.name, set.channels ?? 1);
   const n = Math.min(count, set.count);
   const x = imagesTensor(set, model.inputShape, n);
   const labels = set.labels.subarray(0, n);
   let result: WorstCaseResult | undefined;
   try {
     const progress = output.progress(`${attacks.map((a) => a.name).join('+')} on ${n} images`, 1);
-    result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250, signal }));
+    result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250, bounds: [bounds[0], bounds[1]], signal }));
     progress.stop();
     const internal = rhos
       ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })
       : undefined;
-    const validated = robustnessReport(`Robustness of ${modelDir} on ${splits.dataset} ${split}`, reportEnvironment(), {
-      dataset: { name: splits.dataset, split, count: n },
+    const grayscale = (set.channels ?? 1) === 1;
+    const validated = robustnessReport(`Robustness of ${modelDir} on ${evaluation.name} ${split}`, reportEnvironment(), {
+      dataset: { name: evaluation.name, split, count: n },
+      notes: [
+        `Inputs in [${bounds[0]}, ${bounds[1]}] (${model.inputRange ? "the model's declared range" : 'the default range'}); ε is in these units and every adversarial input is clipped to this box.`,
+        ...(evaluation.description ? [`Data: ${evaluation.description}.`] : []),
+      ],
       model: { id: modelDir, hash: modelHash(modelDir) },
       cleanAccuracy: result.cleanAccuracy,
       attacks: [],
       worstCase: [worstCaseEntry(result)],
       ...(internal ? { internalLayers: internalLayersEntry(internal) } : {}),
-      ...(exampleCount > 0 && result.clipped.length > 0 ? { examples: examples(result, set.images, set.height, set.width, exampleCount, epsilons) } : {}),
+      ...(exampleCount > 0 && grayscale && result.clipped.length > 0 ? { examples: examples(result, set.images, set.height, set.width, exampleCount, epsilons) } : {}),
     });
     await writeFileAtomic(out, JSON.stringify(validated, null, 2) + '\n');
     if (typeof values.html === 'string') await writeFileAtomic(values.html, await renderHtml(validated));
     output.result(validated, () =>
       [
-        `${modelDir} on ${n} ${splits.dataset} ${split} images: clean accuracy ${(100 * (result!.cleanAccuracy ?? 0)).toFixed(2)}%`,
+        `${modelDir} on ${n} ${evaluation.name} ${split} images: clean accuracy ${(100 * (result!.cleanAccuracy ?? 0)).toFixed(2)}%`,
         `worst case over ${attacks.map((a) => a.name).join(', ')} (${norm}): ` + epsilons.map((e, i) => `ε=${e}: ${(100 * result!.robustAccuracy![i]!).toFixed(2)}%`).join(', '),
         ...(internal ? internal.layers.map((l) => `internal layer ${l.layer}: ` + internal.config.rhos.map((r, i) => `ρ=${r}: ${(100 * l.robustAccuracy[i]!).toFixed(2)}%`).join(', ')) : []),
         `report: ${out}${typeof values.html === 'string' ? ` and ${values.html}` : ''}`,
@@ -109,11 +126,12 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
   } finally {
     x.dispose();
     if (result) tf.dispose(result.clipped);
-    tf.dispose(model.trainableVariables as tf.Variable[]);
+    loaded.dispose();
   }
 }
 
-function internalLayersOrExplain(model: Parameters<typeof internalLayers>[0]) {
+function internalLayersOrExplain(model: Classifier) {
+  if (!isSequential(model)) throw new CliError('--internal-rho needs a LiftGuard MLP (its hidden layers are read as a lifted network)');
   try {
     return internalLayers(model);
   } catch (error) {
