@@ -28,7 +28,7 @@ export interface CnnCuts {
   gradientMsPerRow: number;
 }
 
-/** The solvers every experiment shares (one HiGHS runtime per formulation, as in one run). */
+/** The solvers the experiments share: created once, so every timing uses the same HiGHS runtimes. */
 export interface BenchSolvers {
   /** Whole Gram matrix, then the active set. */
   dual: DualQpSolver;
