@@ -45,11 +45,10 @@ export {
   type MarginConstraint,
 } from './margin-constraints.js';
 export { marginGradientRows, gradientRow } from './gradient-rows.js';
-export { cleanLossGradient } from './clean-loss.js';
+export { cleanLossGradient, crossEntropy, meanCrossEntropy } from './clean-loss.js';
 export {
   predictLogits,
   classificationError,
-  crossEntropy,
   type LabeledSet,
 } from './labeled-set.js';
 export {

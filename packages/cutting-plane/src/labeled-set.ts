@@ -21,20 +21,3 @@ export function classificationError(
   for (let i = 0; i < labels.length; i++) if (predicted[i] !== labels[i]) wrong++;
   return labels.length === 0 ? 0 : wrong / labels.length;
 }
-
-/** Mean softmax cross-entropy of logits against labels, in Float64. */
-export function crossEntropy(
-  logits: Float32Array,
-  labels: ArrayLike<number>,
-  numClasses: number,
-): number {
-  let total = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let max = -Infinity;
-    for (let j = 0; j < numClasses; j++) max = Math.max(max, logits[i * numClasses + j]!);
-    let sum = 0;
-    for (let j = 0; j < numClasses; j++) sum += Math.exp(logits[i * numClasses + j]! - max);
-    total += max + Math.log(sum) - logits[i * numClasses + labels[i]!]!;
-  }
-  return labels.length === 0 ? 0 : total / labels.length;
-}

@@ -1,12 +1,11 @@
 import type { Classifier } from '@liftguard/tensor';
 import { selectCandidate, paretoFront, type Candidate } from './candidate-pool.js';
-import { cleanLossGradient } from './clean-loss.js';
+import { cleanLossGradient, meanCrossEntropy } from './clean-loss.js';
 import { CutMatrix } from './cut-matrix.js';
 import { DualQpSolver } from './dual-qp-solver.js';
 import { marginGradientRows } from './gradient-rows.js';
 import {
   classificationError,
-  crossEntropy,
   predictLogits,
   type LabeledSet,
 } from './labeled-set.js';
@@ -180,11 +179,7 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
   const lossAt = () =>
     clean === undefined
       ? undefined
-      : crossEntropy(
-          predictLogits(classifier, options.clean!.x, batchSize),
-          options.clean!.labels,
-          numClasses,
-        );
+      : meanCrossEntropy(classifier, options.clean!, batchSize);
   const originalCleanLoss = lossAt();
   const lossBound =
     originalCleanLoss === undefined ? Infinity : (1 + clean!.tolerance) * originalCleanLoss;
