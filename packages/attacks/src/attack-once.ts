@@ -23,6 +23,8 @@ export interface AttackOnceOptions {
   keepRaw?: boolean;
   /** Checked before every batch; an aborted run stops with an AttackAbortedError. */
   signal?: AbortSignal | undefined;
+  /** Index of the first batch in the whole set (shards), for the batches' random streams (default 0). */
+  firstBatch?: number;
 }
 
 /** One attack at one ε on a set of examples, in batches. */
@@ -70,7 +72,7 @@ export async function attackOnce(options: AttackOnceOptions): Promise<AttackOnce
       ...(sourceBatch === undefined ? {} : { sourceLabels: sourceBatch }),
       bounds,
       epsilon,
-      random: random.fork(`batch ${batch}`),
+      random: random.fork(`batch ${(options.firstBatch ?? 0) + batch}`),
     };
     let returned: tf.Tensor;
     try {

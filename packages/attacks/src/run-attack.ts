@@ -62,6 +62,7 @@ export async function runAttack(
         random: run.random.fork(`epsilon ${e}`),
         keepRaw: config.returnAdversarials,
         signal: options.signal,
+        firstBatch: (config.exampleOffset ?? 0) / config.batchSize,
       });
       result.success.push(once.success);
       result.successRate.push(once.success.filter(Boolean).length / once.success.length);

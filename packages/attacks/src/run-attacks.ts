@@ -78,36 +78,61 @@ export async function runAttacks(
     const brokenBy = new Array<number>(n).fill(-1);
     const predictions = Int32Array.from(run.cleanPredictions);
     let worst = tf.clone(inputs.x);
-    for (const [a, attack] of attacks.entries()) {
-      const stageStarted = performance.now();
-      const stage = result.stages[a]!;
-      const survivors = brokenBy.flatMap((b, i) => (b === -1 ? [i] : []));
-      stage.attacked.push(survivors.length);
-      if (survivors.length > 0) {
-        const index = tf.tensor1d(survivors, 'int32');
-        const subset = tf.gather(inputs.x, index);
-        index.dispose();
-        const pick = (values: Int32Array) => Int32Array.from(survivors, (i) => values[i]!);
-        let once;
+    const blockOffset = (config.exampleOffset ?? 0) / config.batchSize;
+    /**
+     * Attacks the survivors block by block (a block is one batch of the original order), each
+     * with its own random stream keyed by its place in the whole set, so that a shard of whole
+     * blocks gets exactly the results the full run gets for those examples.
+     */
+    const attackSurvivorsByBlock = async (survivors: number[], held: tf.Tensor, kept: tf.Tensor[], a: number) => {
+      const predictionsOut = new Int32Array(survivors.length);
+      const successOut: boolean[] = [];
+      const parts: tf.Tensor[] = [];
+      const blocks = new Map<number, number[]>();
+      for (const i of survivors) {
+        const block = Math.floor(i / config.batchSize);
+        blocks.set(block, [...(blocks.get(block) ?? []), i]);
+      }
+      let k = 0;
+      for (const [block, members] of blocks) {
+        const pick = (values: Int32Array) => Int32Array.from(members, (i) => values[i]!);
+        const subset = tf.tidy(() => tf.gather(inputs.x, tf.tensor1d(members, 'int32')));
         try {
-          once = await attackOnce({
+          const part = await attackOnce({
             model,
             x: subset,
             labels: pick(run.attackLabels),
             targeted: run.targeted,
             sourceLabels: run.sourceLabels === undefined ? undefined : pick(run.sourceLabels),
-            attack,
+            attack: attacks[a]!,
             epsilon,
             bounds: config.bounds,
             batchSize: config.batchSize,
-            random: run.random.fork(`epsilon ${e} attack ${a}`),
+            random: run.random.fork(`epsilon ${e} attack ${a} block ${blockOffset + block}`),
             signal: options.signal,
           });
+          predictionsOut.set(part.predictions, k);
+          successOut.push(...part.success);
+          parts.push(part.clipped);
+          k += members.length;
         } catch (error) {
-          tf.dispose([subset, worst, ...result.clipped]);
+          tf.dispose([subset, held, ...kept, ...parts]);
           throw error;
+        } finally {
+          if (!subset.isDisposed) subset.dispose();
         }
-        subset.dispose();
+      }
+      const clipped = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+      if (parts.length > 1) tf.dispose(parts);
+      return { predictions: predictionsOut, success: successOut, clipped };
+    };
+    for (const [a] of attacks.entries()) {
+      const stageStarted = performance.now();
+      const stage = result.stages[a]!;
+      const survivors = brokenBy.flatMap((b, i) => (b === -1 ? [i] : []));
+      stage.attacked.push(survivors.length);
+      if (survivors.length > 0) {
+        const once = await attackSurvivorsByBlock(survivors, worst, result.clipped, a);
         let broken = 0;
         survivors.forEach((i, k) => {
           predictions[i] = once.predictions[k]!;

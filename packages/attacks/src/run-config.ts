@@ -39,6 +39,12 @@ export interface RunOptions {
   log?: (message: string) => void;
   /** Checked between batches (the event loop gets a turn at least every 100 ms); aborting stops the run with an AttackAbortedError. */
   signal?: AbortSignal;
+  /**
+   * Where `inputs` start in a larger set (a shard), a multiple of `batchSize` (default 0).
+   * Batches and random draws are keyed by their position in the whole set, so runs over
+   * consecutive shards give exactly the per-example results of one run over all of them.
+   */
+  exampleOffset?: number;
 }
 
 /** Every run setting spelled out, as echoed in results. */
@@ -51,6 +57,8 @@ export interface ResolvedRunConfig {
   probabilityOutputs: 'error' | 'warn' | 'ignore';
   returnAdversarials: boolean;
   numExamples: number;
+  /** Position of the first example in the whole set, for shards (absent: 0). */
+  exampleOffset?: number;
   inputShape: number[];
   numClasses: number;
   backend: string;
@@ -96,6 +104,9 @@ export function prepareRun(
   const batchSize = options.batchSize ?? n;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new AttackConfigError(`batchSize must be a positive integer, got ${batchSize}`);
+  const exampleOffset = options.exampleOffset ?? 0;
+  if (!Number.isInteger(exampleOffset) || exampleOffset < 0 || exampleOffset % batchSize !== 0)
+    throw new AttackConfigError(`exampleOffset must be a non-negative multiple of batchSize (${batchSize}), got ${exampleOffset}`);
   const probabilityOutputs = options.probabilityOutputs ?? 'error';
   const seed = options.seed ?? 0;
   const random = new Random(seed);
@@ -133,9 +144,9 @@ export function prepareRun(
     if (model.numClasses < 2)
       throw new AttackInputError('random wrong targets need at least 2 classes');
     const labels = needTrue("goal target 'random-wrong'");
-    const targetRandom = random.fork('targets');
+    // One stream per example, keyed by its place in the whole set, so shards draw the same targets.
     attackLabels = labels.map(
-      (y) => (y + 1 + targetRandom.int(model.numClasses - 1)) % model.numClasses,
+      (y, i) => (y + 1 + random.fork(`target ${exampleOffset + i}`).int(model.numClasses - 1)) % model.numClasses,
     );
   }
 
@@ -149,6 +160,7 @@ export function prepareRun(
       probabilityOutputs,
       returnAdversarials: options.returnAdversarials ?? true,
       numExamples: n,
+      ...(exampleOffset === 0 ? {} : { exampleOffset }),
       inputShape: [...model.inputShape],
       numClasses: model.numClasses,
       backend: tf.getBackend(),
