@@ -18,7 +18,7 @@ describe('liftguard (conventions every subcommand shares)', () => {
   it('rejects an unknown command and an unknown flag with exit 2 and one line on stderr', () => {
     const command = runCli(['trian']);
     expect(command.code).toBe(2);
-    expect(command.stderr).toMatch(/^liftguard: usage: unknown command 'trian'; commands: tour, train, attack, repair, eval, inspect, report, reproduce, backend\n$/);
+    expect(command.stderr).toMatch(/^liftguard: usage: unknown command 'trian'; commands: tour, train, attack, repair, eval, inspect, merge, report, reproduce, backend\n$/);
     const flag = runCli(['backend', '--bogus']);
     expect(flag.code).toBe(2);
     expect(flag.stderr.trim().split('\n')).toEqual(["liftguard: usage: unknown option '--bogus'"]);

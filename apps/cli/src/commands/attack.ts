@@ -14,6 +14,7 @@ import { claimFile, claimOutput } from '../output-target.js';
 import { CliError, UsageError } from '../errors.js';
 import { imagesTensor } from '@liftguard/data';
 import { checkModelFitsImages, modelHash } from '../model-options.js';
+import { shardOf } from '../shards.js';
 import { isSequential, loadUserModel, userModelOptions } from '../user-model.js';
 import type { Classifier } from '@liftguard/tensor';
 
@@ -38,6 +39,7 @@ export const attackCommand: Command = {
     ...userDataOptions,
     split: { type: 'string', placeholder: 'NAME', description: 'test | validation', default: 'test' },
     count: { type: 'string', placeholder: 'N', description: 'images to attack (first N of the split)', default: '1000' },
+    shard: { type: 'string', placeholder: 'I/N', description: "attack only shard I of N (0-based; whole batches of 250) of those images; 'liftguard merge' joins the shard reports into the report of one run" },
   },
   async run({ values, output, backend }) {
     const modelDir = requiredOption(values, 'model');
@@ -88,19 +90,24 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
   }
   const { set } = evaluation;
   checkModelFitsImages(model, set.height, set.width, evaluation.name, set.channels ?? 1);
-  const n = Math.min(count, set.count);
-  const x = imagesTensor(set, model.inputShape, n);
-  const labels = set.labels.subarray(0, n);
+  const total = Math.min(count, set.count);
+  const shard = shardOf(values, total, batchSize);
+  const n = shard ? shard.end - shard.offset : total;
+  const start = shard?.offset ?? 0;
+  const x = imagesTensor(set, model.inputShape, n, start);
+  const labels = set.labels.subarray(start, start + n);
   let result: WorstCaseResult | undefined;
   try {
     const progress = output.progress(`${attacks.map((a) => a.name).join('+')} on ${n} images`, 1);
-    result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize: 250, bounds: [bounds[0], bounds[1]], signal }));
+    result = await attackUntilInterrupted((line) => output.note(line), (signal) => runAttacks(model, { x, labels }, attacks, { epsilons, goal, seed, batchSize, exampleOffset: start, bounds: [bounds[0], bounds[1]], signal }));
     progress.stop();
     const internal = rhos
       ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })
       : undefined;
     const grayscale = (set.channels ?? 1) === 1;
-    const validated = robustnessReport(`Robustness of ${modelDir} on ${evaluation.name} ${split}`, reportEnvironment(), {
+    const title = `Robustness of ${modelDir} on ${evaluation.name} ${split}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`;
+    const validated = robustnessReport(title, reportEnvironment(), {
+      ...(shard ? { shard: { index: shard.index, count: shard.count, offset: shard.offset, total } } : {}),
       dataset: { name: evaluation.name, split, count: n },
       notes: [
         `Inputs in [${bounds[0]}, ${bounds[1]}] (${model.inputRange ? "the model's declared range" : 'the default range'}); ε is in these units and every adversarial input is clipped to this box.`,
@@ -129,6 +136,9 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
     loaded.dispose();
   }
 }
+
+/** Examples per batch of the attack; shards are cut at whole batches so their random streams match one run's. */
+const batchSize = 250;
 
 function internalLayersOrExplain(model: Classifier) {
   if (!isSequential(model)) throw new CliError('--internal-rho needs a LiftGuard MLP (its hidden layers are read as a lifted network)');

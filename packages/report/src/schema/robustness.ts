@@ -63,6 +63,14 @@ export const internalLayersSchema = z.object({
   gradient: gradientSchema,
 });
 
+/** Which slice of the whole set a sharded report covers: examples [offset, offset + count) of total. */
+export const shardSchema = z.object({
+  index: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  offset: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+});
+
 /** kind 'robustness': clean and robust accuracy of one model on one data split. */
 export const robustnessReportSchema = z.object({
   ...reportHeaderShape,
@@ -75,6 +83,8 @@ export const robustnessReportSchema = z.object({
   internalLayers: internalLayersSchema.optional(),
   examples: imageGridBlockSchema.optional(),
   notes: z.array(z.string()).optional(),
+  /** Set when the report covers one shard of a larger set (`liftguard attack --shard`); `mergeShardReports` joins them. */
+  shard: shardSchema.optional(),
 });
 
 export type AttackEntry = z.infer<typeof attackEntrySchema>;
