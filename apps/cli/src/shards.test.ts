@@ -9,7 +9,7 @@ import { runCliInBackground } from './test-support/fault-support.js';
 const work = mkdtempSync(join(tmpdir(), 'liftguard-shards-'));
 const model = join(work, 'model');
 const data = ['--validation-size', '100', '--test-size', '700'];
-const attack = ['--model', model, '--attacks', 'fgsm,pgd', '--steps', '5', '--restarts', '2', '--eps', '0.05,0.1', '--count', '700', '--examples', '0', '-q', ...data];
+const attack = ['--workers', '1', '--model', model, '--attacks', 'fgsm,pgd', '--steps', '5', '--restarts', '2', '--eps', '0.05,0.1', '--count', '700', '--examples', '0', '-q', ...data];
 
 beforeAll(() => {
   const run = runCli(['train', '--out', model, '--widths', '784,32,10', '--train-size', '1000', '--epochs', '1', '-q', ...data]);
@@ -31,6 +31,15 @@ describe('attack --shard and merge', () => {
     expect(b.worstCase[0].stages.map((s: { robustAccuracy: number[]; attacked: number[] }) => [s.robustAccuracy, s.attacked])).toEqual(a.worstCase[0].stages.map((s: { robustAccuracy: number[]; attacked: number[] }) => [s.robustAccuracy, s.attacked]));
     // The shards are whole batches of 250: 0–249, 250–499, 500–699.
     expect(JSON.parse(readFileSync(join(work, 'shard-2.json'), 'utf8')).shard).toEqual({ index: 2, count: 3, offset: 500, total: 700 });
+  });
+
+  it('--workers 3 runs those shards as child processes and writes the same report', () => {
+    const parallel = runCli(['attack', ...attack.slice(2), '--workers', '3', '--out', join(work, 'parallel.json')]);
+    expect(parallel.code, parallel.stderr).toBe(0);
+    const [a, b] = ['single.json', 'parallel.json'].map((f) => JSON.parse(readFileSync(join(work, f), 'utf8')));
+    expect(b.cleanAccuracy).toBe(a.cleanAccuracy);
+    expect(b.worstCase[0].robustAccuracy).toEqual(a.worstCase[0].robustAccuracy);
+    expect(b.dataset).toEqual(a.dataset);
   });
 
   it('refuses a missing shard, and shards that do not fit the run', () => {

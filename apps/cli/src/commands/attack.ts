@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { attackInternalLayers, normStrategy, runAttacks, type Attack, type AttackGoal, type WorstCaseResult } from '@liftguard/attacks';
 import { internalLayers } from '@liftguard/losses';
-import { exampleImagesBlock, internalLayersEntry, renderHtml, robustnessReport, worstCaseEntry } from '@liftguard/report';
+import { exampleImagesBlock, internalLayersEntry, renderHtml, robustnessReport, worstCaseEntry, type RobustnessReport } from '@liftguard/report';
 import { numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
 import { attackOptions, resolveAttacks } from '../attack-options.js';
 import type { Command, OptionValues } from '../command.js';
@@ -15,6 +15,7 @@ import { CliError, UsageError } from '../errors.js';
 import { imagesTensor } from '@liftguard/data';
 import { checkModelFitsImages, modelHash } from '../model-options.js';
 import { shardOf } from '../shards.js';
+import { attackInWorkers, workerCount } from '../parallel-attack.js';
 import { isSequential, loadUserModel, userModelOptions } from '../user-model.js';
 import type { Classifier } from '@liftguard/tensor';
 
@@ -39,6 +40,7 @@ export const attackCommand: Command = {
     ...userDataOptions,
     split: { type: 'string', placeholder: 'NAME', description: 'test | validation', default: 'test' },
     count: { type: 'string', placeholder: 'N', description: 'images to attack (first N of the split)', default: '1000' },
+    workers: { type: 'string', placeholder: 'N|auto', description: 'processes sharing the attack, each on whole batches, merged exactly (auto: half the cores when there are at least 4, else 1)', default: 'auto' },
     shard: { type: 'string', placeholder: 'I/N', description: "attack only shard I of N (0-based; whole batches of 250) of those images; 'liftguard merge' joins the shard reports into the report of one run" },
   },
   async run({ values, output, backend }) {
@@ -55,6 +57,11 @@ export const attackCommand: Command = {
     const lock = await claimOutput(out, values, 'attack');
     if (typeof values.html === 'string') await claimFile(values.html, values);
     try {
+      const workers = values.shard === undefined ? workerCount(values, Math.ceil(count / batchSize)) : 1;
+      if (workers > 1) {
+        await writeMerged(out, values, output, await attackInWorkers(values, workers, (line) => output.note(line)));
+        return;
+      }
       await backend();
       await attackInto(out, values, output, { modelDir, attacks, norm, goal, epsilons, rhos, count, exampleCount, seed, split });
     } finally {
@@ -135,6 +142,20 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
     if (result) tf.dispose(result.clipped);
     loaded.dispose();
   }
+}
+
+/** Writes a report the workers made, as one run would. */
+async function writeMerged(out: string, values: OptionValues, output: Output, report: RobustnessReport): Promise<void> {
+  await writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
+  if (typeof values.html === 'string') await writeFileAtomic(values.html, await renderHtml(report));
+  const worst = report.worstCase[0]!;
+  output.result(report, () =>
+    [
+      `${report.model.id} on ${report.dataset.count} ${report.dataset.name} ${report.dataset.split} images: clean accuracy ${(100 * (report.cleanAccuracy ?? 0)).toFixed(2)}%`,
+      `worst case over ${worst.attacks.join(', ')} (${worst.norm}): ` + worst.epsilons.map((e, i) => `ε=${e}: ${(100 * worst.robustAccuracy![i]!).toFixed(2)}%`).join(', '),
+      `report: ${out}${typeof values.html === 'string' ? ` and ${values.html}` : ''}`,
+    ].join('\n'),
+  );
 }
 
 /** Examples per batch of the attack; shards are cut at whole batches so their random streams match one run's. */
