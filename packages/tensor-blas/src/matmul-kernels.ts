@@ -13,6 +13,13 @@ interface MatMulAttrs {
 const product = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
 
 /**
+ * Products below this many multiply-adds stay on the wasm kernel: there the FFI call and
+ * OpenBLAS's thread hand-off cost more than the arithmetic, and tiny solver-sized products keep
+ * wasm's exact rounding.
+ */
+export const minBlasMatMulWork = 32 * 1024;
+
+/**
  * BatchMatMul / _FusedMatMul on cblas_sgemm, every transpose flag, batch dims equal or one
  * side unbatched. Anything else (other dtypes, general broadcasting, bias shapes off the
  * last axis) goes to `previous`, the kernel that was registered before.
@@ -30,6 +37,7 @@ export function blasMatMul(blas: BlasLibrary, previous: KernelConfig): KernelFun
     const kB = transposeB ? b.shape[rankB - 1]! : b.shape[rankB - 2]!;
     const n = transposeB ? b.shape[rankB - 2]! : b.shape[rankB - 1]!;
     if (k !== kB) return previous.kernelFunc(args); // let the backend throw its own shape error
+    if (product(a.shape.slice(0, -2)) * m * n * k < minBlasMatMulWork && product(b.shape.slice(0, -2)) * m * n * k < minBlasMatMulWork) return previous.kernelFunc(args);
     const batchShapeA = a.shape.slice(0, -2);
     const batchShapeB = b.shape.slice(0, -2);
     const batchShape = backend_util.assertAndGetBroadcastShape(batchShapeA, batchShapeB);

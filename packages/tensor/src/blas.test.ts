@@ -90,12 +90,13 @@ describe.skipIf(!libraryHere)('wasm with BLAS kernels (a BLAS library is install
 
   for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
     it(`fused matMul + bias + ${activation} equals cpu (per-channel and scalar bias)`, async () => {
-      const a = values([6, 10]);
-      const b = values([8, 10]);
-      const bias = values([8]);
-      const alpha = values([8]);
+      // 64·32·40 multiply-adds: above minBlasMatMulWork, so BLAS runs it (plain wasm refuses the scalar bias).
+      const a = values([64, 40]);
+      const b = values([32, 40]);
+      const bias = values([32]);
+      const alpha = values([32]);
       const [reference, actual] = await onCpuAndWasm(() => {
-        const args = { a: tf.tensor2d(a, [6, 10]), b: tf.tensor2d(b, [8, 10]), transposeB: true, activation, leakyreluAlpha: 0.1 };
+        const args = { a: tf.tensor2d(a, [64, 40]), b: tf.tensor2d(b, [32, 40]), transposeB: true, activation, leakyreluAlpha: 0.1 };
         const prelu = activation === 'prelu' ? { preluActivationWeights: tf.tensor1d(alpha) } : {};
         return [
           tf.fused.matMul({ ...args, ...prelu, bias: tf.tensor1d(bias) }),
