@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileSafetyError, readFileBounded, readTextBounded, replaceFolderAtomically } from '@liftguard/tensor/files';
 import { checkManifestVersion, deserializeClassifier, ModelFormatError, serializeClassifier, weightsFileName, type ModelManifest } from './model-format.js';
-import type { SequentialClassifier } from './sequential-classifier.js';
+import { SequentialClassifier } from './sequential-classifier.js';
 
 export const manifestFileName = 'model.json';
 
@@ -31,6 +31,9 @@ export async function saveClassifierFolder(
   /** More files for the same folder (e.g. a report), written in the same atomic step; plain names only. */
   extraFiles: Record<string, string | Uint8Array> = {},
 ): Promise<SavedModel> {
+  if (!(model instanceof SequentialClassifier)) {
+    throw new ModelFormatError("saveClassifier writes LiftGuard's format for models built with @liftguard/models; for a wrapped tfjs model use saveTfjsModel(classifier, dir) from @liftguard/models/node");
+  }
   const { manifest: fresh, weights } = await serializeClassifier(model, metadata);
   // A reader still holding the old manifest must never pair it with new weights under the same name.
   const file = existsSync(join(dir, weightsFileName)) ? `weights-${fresh.weights.sha256.slice(0, 16)}.bin` : weightsFileName;
