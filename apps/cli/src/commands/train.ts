@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { accuracy, trainClassifier } from '@liftguard/models';
-import { directoryCheckpoint } from '@liftguard/models/node';
+import { directoryCheckpoint, saveTfjsModel } from '@liftguard/models/node';
 import type { Loss } from '@liftguard/losses';
 import { writeFileAtomic } from '@liftguard/tensor/files';
 import { liftedNetworkOf, lipschitzEstimates } from '@liftguard/losses';
@@ -36,6 +36,7 @@ export const trainCommand: Command = {
     optimizer: { type: 'string', placeholder: 'NAME', description: 'adam | sgd', default: 'adam' },
     lr: { type: 'string', placeholder: 'X', description: 'learning rate', default: '0.001' },
     'lr-decay': { type: 'string', placeholder: 'X', description: 'learning-rate factor per epoch', default: '1' },
+    'save-format': { type: 'string', placeholder: 'FORMAT', description: 'liftguard, or tfjs to also write DIR/tfjs/model.json + weights.bin that plain tf.loadLayersModel reads', default: 'liftguard' },
   },
   async run({ values, output, backend }) {
     const out = requiredOption(values, 'out');
@@ -45,6 +46,7 @@ export const trainCommand: Command = {
     const learningRate = numberOption(values, 'lr', { min: Number.MIN_VALUE })!;
     const learningRateDecay = numberOption(values, 'lr-decay', { min: Number.MIN_VALUE, max: 1 })!;
     const optimizer = choiceOption(values, 'optimizer', ['adam', 'sgd'] as const)!;
+    choiceOption(values, 'save-format', ['liftguard', 'tfjs'] as const);
     const loss = resolveLoss(values, seed);
     widthsOption(values);
     const lock = await claimOutput(out, values, 'train');
@@ -123,6 +125,8 @@ async function trainInto(out: string, values: OptionValues, output: Output, { se
   };
   const report = trainingReport(summary, reportEnvironment());
   await writeFileAtomic(join(out, 'training-report.json'), JSON.stringify(report, null, 2) + '\n');
+  // The best weights are restored at the end: the same model, readable by plain tf.loadLayersModel.
+  if (values['save-format'] === 'tfjs') await saveTfjsModel(model, join(out, 'tfjs'));
   output.result(summary, () =>
     [
       `trained ${id} with ${loss.name} on ${splits.dataset} (${splits.train.count} images) for ${result.history.length} epoch(s) in ${seconds.toFixed(1)} s`,
