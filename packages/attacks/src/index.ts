@@ -108,3 +108,16 @@ export {
 export { projectOntoHyperplane, type FabNorm } from './fab/hyperplane-projection.js';
 export { evaluationAttacks } from './evaluation-attacks.js';
 export { autoAttack, autoAttackAttacks, autoAttackList, type AutoAttackOptions, type AutoAttackVersion } from './auto-attack.js';
+export {
+  gradientMaskingChecks,
+  type MaskingCheckInput,
+  type MaskingCheckOptions,
+} from './masking/gradient-masking-checks.js';
+export {
+  defaultMaskingThresholds,
+  type MaskingCheckName,
+  type MaskingThresholds,
+  type MaskingWarning,
+} from './masking/masking-warning.js';
+export { deadGradientRows } from './masking/model-probes.js';
+export type { EpsilonCurve } from './masking/result-checks.js';
