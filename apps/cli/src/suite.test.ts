@@ -17,7 +17,9 @@ describe('--suite (AutoAttack)', () => {
   it('eval reports each stage and the suite, falling stage by stage and with ε', () => {
     const run = runCli(['eval', '--model', model, '--suite', 'quick', '--eps', '0.05,0.1', '--json', ...small]);
     expect(run.code).toBe(0);
-    const { robust, cleanAccuracy } = JSON.parse(run.stdout) as { cleanAccuracy: number; robust: { attack: string; robustAccuracy: number[] }[] };
+    const { robust, cleanAccuracy, maskingWarnings } = JSON.parse(run.stdout) as { cleanAccuracy: number; robust: { attack: string; robustAccuracy: number[] }[]; maskingWarnings: { check: string }[] };
+    // A plain ReLU MLP with working gradients: the suite's gradient-masking checks stay quiet.
+    expect(maskingWarnings).toEqual([]);
     expect(robust.map((r) => r.attack)).toEqual(['after apgd-ce', 'after apgd-t', 'after square', 'AutoAttack quick']);
     for (let i = 1; i < robust.length; i++) robust[i]!.robustAccuracy.forEach((a, e) => expect(a).toBeLessThanOrEqual(robust[i - 1]!.robustAccuracy[e]!));
     const suite = robust.at(-1)!.robustAccuracy;

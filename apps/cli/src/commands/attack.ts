@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { attackInternalLayers, normStrategy, runAttacks, type Attack, type AttackGoal, type WorstCaseResult } from '@liftguard/attacks';
+import { attackInternalLayers, gradientMaskingChecks, normStrategy, runAttacks, type Attack, type AttackGoal, type WorstCaseResult } from '@liftguard/attacks';
 import { internalLayers } from '@liftguard/losses';
 import { exampleImagesBlock, internalLayersEntry, renderHtml, robustnessReport, worstCaseEntry, type RobustnessReport } from '@liftguard/report';
 import { numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
@@ -112,6 +112,9 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
       ? await attackInternalLayers(internalLayersOrExplain(model), x, labels, { rhos, seed, batchSize: 250 })
       : undefined;
     const grayscale = (set.channels ?? 1) === 1;
+    // With a suite, the gradient-masking checks run on its stages and a probe of the first inputs.
+    const warnings = values.suite === undefined ? [] : gradientMaskingChecks({ suite: result, model, x, labels });
+    for (const w of warnings) output.note(`liftguard: gradient-masking check '${w.check}': ${w.message}`);
     const title = `Robustness of ${modelDir} on ${evaluation.name} ${split}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`;
     const validated = robustnessReport(title, reportEnvironment(), {
       ...(shard ? { shard: { index: shard.index, count: shard.count, offset: shard.offset, total } } : {}),
@@ -119,6 +122,7 @@ async function attackInto(out: string, values: OptionValues, output: Output, { m
       notes: [
         `Inputs in [${bounds[0]}, ${bounds[1]}] (${model.inputRange ? "the model's declared range" : 'the default range'}); ε is in these units and every adversarial input is clipped to this box.`,
         ...(evaluation.description ? [`Data: ${evaluation.description}.`] : []),
+        ...(values.suite === undefined ? [] : [warnings.length === 0 ? 'Gradient-masking checks: none fired.' : `Gradient-masking checks fired: ${warnings.map((w) => `${w.check} (${w.message})`).join('; ')}`]),
       ],
       model: { id: modelDir, hash: modelHash(modelDir) },
       cleanAccuracy: result.cleanAccuracy,

@@ -1,4 +1,4 @@
-import { runAttack, runAttacks, type Attack, type AttackGoal } from '@liftguard/attacks';
+import { gradientMaskingChecks, runAttack, runAttacks, type Attack, type AttackGoal, type MaskingWarning } from '@liftguard/attacks';
 import { accuracy } from '@liftguard/models';
 import { choiceOption, numberListOption, numberOption, requiredOption, seedOption } from '../args.js';
 import type { Command, OptionValues } from '../command.js';
@@ -61,6 +61,7 @@ async function evaluate(model: Classifier, modelDir: string, split: 'test' | 'va
   const bounds = model.inputRange ?? ([0, 1] as const);
   const clean = accuracy(model, set);
   const robust: { attack: string; epsilons: number[]; robustAccuracy: number[] }[] = [];
+  const warnings: MaskingWarning[] = [];
   if (epsilons) {
     const x = imagesTensor(set, model.inputShape);
     try {
@@ -71,6 +72,8 @@ async function evaluate(model: Classifier, modelDir: string, split: 'test' | 'va
         progress.stop();
         for (const stage of result.stages) robust.push({ attack: `after ${stage.name}`, epsilons, robustAccuracy: stage.robustAccuracy! });
         robust.push({ attack: `AutoAttack ${String(values.suite)}`, epsilons, robustAccuracy: result.robustAccuracy! });
+        warnings.push(...gradientMaskingChecks({ suite: result, model, x, labels: set.labels }));
+        for (const w of warnings) output.note(`liftguard: gradient-masking check '${w.check}': ${w.message}`);
       }
       for (const attack of values.suite === undefined ? attacks : []) {
         const progress = output.progress(`${attack.name} on ${set.count} images`, 1);
@@ -82,7 +85,7 @@ async function evaluate(model: Classifier, modelDir: string, split: 'test' | 'va
       x.dispose();
     }
   }
-  const summary = { model: modelDir, dataset: evaluation.name, split, count: set.count, inputRange: [bounds[0], bounds[1]], ...(evaluation.description ? { data: evaluation.description } : {}), cleanAccuracy: clean, norm, robust };
+  const summary = { model: modelDir, dataset: evaluation.name, split, count: set.count, inputRange: [bounds[0], bounds[1]], ...(evaluation.description ? { data: evaluation.description } : {}), cleanAccuracy: clean, norm, robust, ...(values.suite !== undefined ? { maskingWarnings: warnings } : {}) };
   output.result(summary, () =>
     [
       `${modelDir} on ${evaluation.name} ${split} (${set.count} images): clean accuracy ${(100 * clean).toFixed(2)}%`,
