@@ -30,6 +30,7 @@ export {
   type StopReason,
   type CleanLossConstraint,
 } from './repair.js';
+export { repairOutcome, type RepairOutcome, type RepairOutcomeReason } from './repair-outcome.js';
 export { paretoFront, selectionScores, selectCandidate, type Candidate } from './candidate-pool.js';
 export {
   selectParameters,

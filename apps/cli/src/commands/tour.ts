@@ -15,7 +15,7 @@ import { trainCommand } from './train.js';
 
 interface TrainSummary { testAccuracy: number; bestValidationAccuracy: number | null; seconds: number; history: { validationAccuracy?: number }[] }
 interface RobustnessSummary { cleanAccuracy: number; worstCase: { epsilons: number[]; robustAccuracy: number[] }[]; internalLayers?: { rhos: number[]; layers: { layer: number; robustAccuracy: number[] }[] } }
-interface RepairSummary { seconds: number; stopReason: string; original: { violatedCount: number }; chosen: { violatedCount: number; changeNorm: number }; adversarialSet: { count: number } }
+interface RepairSummary { seconds: number; stopReason: string; outcome: { reason: string; explanation: string }; original: { violatedCount: number }; chosen: { violatedCount: number; changeNorm: number }; adversarialSet: { count: number } }
 interface EvalSummary { cleanAccuracy: number; robust: { attack: string; epsilons: number[]; robustAccuracy: number[] }[] }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -62,7 +62,7 @@ export const tourCommand: Command = {
       const bpRobust = await run<RobustnessSummary>('attacking the BP MLP: FGSM + PGD-20 (L∞) and internal-layer PGD', attackCommand, ['--model', join(out, 'mlp-bp'), '--out', join(out, 'mlp-bp', 'robustness.json'), ...attackArgs]);
       const arovrRobust = await run<RobustnessSummary>('attacking the AROVR MLP the same way', attackCommand, ['--model', join(out, 'mlp-arovr'), '--out', join(out, 'mlp-arovr', 'robustness.json'), ...attackArgs]);
       await run<TrainSummary>('training CNNLight (1 epoch)', trainCommand, ['--out', join(out, 'cnn-light'), '--model', 'cnn-light', '--train-size', quick ? '2000' : '20000', '--validation-size', validationSize, '--epochs', '1', '--batch-size', '64']);
-      const repair = await run<RepairSummary>('repairing CNNLight with 10 adversarial training examples (cutting planes, M = 10)', repairCommand, ['--model', join(out, 'cnn-light'), '--out', join(out, 'cnn-light-repaired'), '--iterations', '10', '--validation-size', validationSize, '--pool-size', quick ? '500' : '2000', '--clean-size', '500', '--selection-size', '500']);
+      const repair = await run<RepairSummary>('repairing CNNLight with 10 adversarial training examples (cutting planes, up to M = 20)', repairCommand, ['--model', join(out, 'cnn-light'), '--out', join(out, 'cnn-light-repaired'), '--iterations', '20', '--validation-size', validationSize, '--pool-size', quick ? '500' : '2000', '--clean-size', '500', '--selection-size', '500']);
       const evalArgs = ['--eps', '0.05,0.1', '--test-size', count, '--validation-size', validationSize];
       output.note(`[${++step}/${steps}] evaluating CNNLight before and after repair (FGSM and PGD-40, fresh attacks on each)`);
       const before = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light'), ...evalArgs]);
@@ -107,7 +107,7 @@ export const tourCommand: Command = {
           '',
           table(cnnHeader, cnnRows),
           '',
-          `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair.`,
+          `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair (${repair.outcome.reason}): ${repair.outcome.explanation}`,
           `All numbers measured in this run (${seconds.toFixed(0)} s). Report: ${join(out, 'summary.html')} (and .md, .json; one folder per model).`,
         ].join('\n'),
       );
