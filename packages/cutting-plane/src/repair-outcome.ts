@@ -63,7 +63,7 @@ export function repairOutcome({ examples, pool, chosen, trace, stopReason, selec
   const of = `${violated} of ${examples} adversarial examples`;
   const lastViolated = pool[pool.length - 1]!.violatedCount;
   const explanation = {
-    feasible: `every one of the ${examples} adversarial examples meets the margin (candidate of iteration ${chosen.iteration}).`,
+    feasible: `every adversarial example (${examples} of ${examples}) meets the margin at the chosen candidate (iteration ${chosen.iteration}).`,
     selection: `${of} still violate the margin because ${select === 'score' ? 'the ω score' : 'selection'} chose iteration ${chosen.iteration} over iteration ${feasibleIteration}, which met every margin (select 'feasible-first' takes it).`,
     'infeasible-cuts': `${of} still violate the margin: the cut set was infeasible at ${softIterations} of ${trace.length} iterations (the soft-cut QP traded margins for the penalty) and no iterate met every margin.`,
     'max-iterations': `${of} still violate the margin: no iterate met every margin within the ${trace.length} iterations allowed (the last left ${lastViolated} violated; more iterations or an overshoot may close it).`,
