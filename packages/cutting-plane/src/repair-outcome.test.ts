@@ -124,4 +124,13 @@ describe('repairOutcome', () => {
     expect(soft.reason).toBe('infeasible-cuts');
     expect(soft.explanation).toMatch(/^2 of 5 adversarial examples still violate the margin: the cut set was infeasible at 1 of 2 iterations/);
   });
+
+  it('says when the chosen point meets every margin but not the clean-loss bound', () => {
+    const chosen = { ...candidate(3, 0), cleanLoss: 0.3 };
+    const over = repairOutcome({ examples: 5, pool: [...pool, chosen], chosen, trace: [], stopReason: 'max-iterations', select: 'feasible-first', cleanLossBound: 0.25 });
+    expect(over).toMatchObject({ reason: 'feasible', violated: 0, satisfied: 5, feasibleIteration: 3 });
+    expect(over.explanation).toMatch(/clean loss 0\.3000 is above its bound 0\.2500\.$/);
+    const within = repairOutcome({ examples: 5, pool: [...pool, chosen], chosen, trace: [], stopReason: 'feasible', select: 'feasible-first', cleanLossBound: 0.35 });
+    expect(within.explanation).not.toMatch(/bound/);
+  });
 });

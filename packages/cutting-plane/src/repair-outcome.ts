@@ -42,10 +42,12 @@ export interface OutcomeInputs {
   trace: readonly IterationTrace[];
   stopReason: StopReason;
   select: 'score' | 'feasible-first';
+  /** (1 + ε_L)·L(w̄), when the clean-loss constraint is on. */
+  cleanLossBound?: number;
 }
 
 /** The outcome of a finished repair, from its pool, trace and stop reason. */
-export function repairOutcome({ examples, pool, chosen, trace, stopReason, select }: OutcomeInputs): RepairOutcome {
+export function repairOutcome({ examples, pool, chosen, trace, stopReason, select, cleanLossBound }: OutcomeInputs): RepairOutcome {
   const original = pool[0]!;
   const violated = chosen.violatedCount;
   const feasibleIteration = pool.find((c) => c.violatedCount === 0)?.iteration;
@@ -71,6 +73,11 @@ export function repairOutcome({ examples, pool, chosen, trace, stopReason, selec
     'solver-failed': `${of} still violate the margin: the QP solver failed at iteration ${trace.length - 1} (${trace[trace.length - 1]?.qpStatus ?? 'unknown'}) before any iterate met every margin.`,
     interrupted: `${of} still violate the margin: the run was interrupted after ${trace.length} iterations, before any iterate met every margin.`,
   }[reason];
+  // Margins are what the outcome counts; a clean loss over its bound is said, not hidden.
+  const overBound =
+    cleanLossBound !== undefined && chosen.cleanLoss !== undefined && chosen.cleanLoss > cleanLossBound
+      ? ` The chosen point's clean loss ${chosen.cleanLoss.toPrecision(4)} is above its bound ${cleanLossBound.toPrecision(4)}.`
+      : '';
   return {
     examples,
     violatedBefore: original.violatedCount,
@@ -78,6 +85,6 @@ export function repairOutcome({ examples, pool, chosen, trace, stopReason, selec
     violated,
     reason,
     feasibleIteration,
-    explanation: explanation.charAt(0).toUpperCase() + explanation.slice(1),
+    explanation: explanation.charAt(0).toUpperCase() + explanation.slice(1) + overBound,
   };
 }

@@ -365,7 +365,7 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
       stopReason,
       stoppedEarly: stopReason === 'interrupted',
       originalCleanLoss,
-      outcome: repairOutcome({ examples: adversarial.labels.length, pool, chosen, trace, stopReason, select }),
+      outcome: repairOutcome({ examples: adversarial.labels.length, pool, chosen, trace, stopReason, select, ...(clean ? { cleanLossBound: lossBound } : {}) }),
     };
   } catch (error) {
     // A failed run leaves the classifier as it found it.
