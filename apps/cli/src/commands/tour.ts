@@ -81,6 +81,7 @@ export const tourCommand: Command = {
       const rows = [robustRow('BP', bp, bpRobust), robustRow('AROVR', arovr, arovrRobust)];
       const cnnRows = [before, after].map((r, i) => [i === 0 ? 'CNNLight' : 'CNNLight repaired', pct(r.cleanAccuracy), ...r.robust.flatMap((a) => a.robustAccuracy.map(pct))]);
       const cnnHeader = ['model', 'clean accuracy', ...before.robust.flatMap((a) => a.epsilons.map((e) => `${a.attack} ε=${e}`))];
+      const repairLine = `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair (${repair.outcome.reason}): ${repair.outcome.explanation}`;
       const summary = documentReport('LiftGuard tour: lifted networks, attacks and cutting-plane repair on MNIST', reportEnvironment(), [
           { type: 'text', text: `Every number below was measured in this run (${seconds.toFixed(0)} s on the ${reportEnvironment().backend} backend, seed ${seed}${quick ? ', quick mode' : ''}). MLPs: ${trainSize} training images, ${epochs} epoch(s); attacks on the first ${count} test images. Details: mlp-bp/, mlp-arovr/, cnn-light/, cnn-light-repaired/ (JSON reports rendered to .md and .html next to them).` },
           { type: 'table', title: 'MLP robustness (accuracy under attack; internal layers: accuracy at ρ values)', header, rows },
@@ -95,6 +96,7 @@ export const tourCommand: Command = {
             ],
           },
           { type: 'table', title: `CNNLight before and after repair on ${repair.adversarialSet.count} adversarial examples (${repair.stopReason}, ‖Δw‖ = ${repair.chosen.changeNorm.toPrecision(3)}, ${repair.seconds.toFixed(1)} s)`, header: cnnHeader, rows: cnnRows },
+          { type: 'text', text: repairLine },
       ]);
       await writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
       output.note('rendering every report to Markdown and HTML');
@@ -107,7 +109,7 @@ export const tourCommand: Command = {
           '',
           table(cnnHeader, cnnRows),
           '',
-          `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair (${repair.outcome.reason}): ${repair.outcome.explanation}`,
+          repairLine,
           `All numbers measured in this run (${seconds.toFixed(0)} s). Report: ${join(out, 'summary.html')} (and .md, .json; one folder per model).`,
         ].join('\n'),
       );
