@@ -31,7 +31,7 @@ export {
   type CleanLossConstraint,
 } from './repair.js';
 export { repairOutcome, type RepairOutcome, type RepairOutcomeReason } from './repair-outcome.js';
-export { paretoFront, selectionScores, selectCandidate, type Candidate } from './candidate-pool.js';
+export { paretoFront, selectionScores, selectCandidate, chooseCandidate, type Candidate } from './candidate-pool.js';
 export {
   selectParameters,
   parameterCount,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync, initBackend } from '@liftguard/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Candidate } from './candidate-pool.js';
+import { chooseCandidate, type Candidate } from './candidate-pool.js';
 import { predictLogits } from './labeled-set.js';
 import { readParameters, writeParameters } from './parameters.js';
 import type { IterationTrace } from './repair.js';
@@ -132,5 +132,21 @@ describe('repairOutcome', () => {
     expect(over.explanation).toMatch(/clean loss 0\.3000 is above its bound 0\.2500\.$/);
     const within = repairOutcome({ examples: 5, pool: [...pool, chosen], chosen, trace: [], stopReason: 'feasible', select: 'feasible-first', cleanLossBound: 0.35 });
     expect(within.explanation).not.toMatch(/bound/);
+  });
+});
+
+describe('chooseCandidate', () => {
+  const at = (index: number, violatedCount: number, cleanError: number, cleanLoss: number): Candidate => ({
+    index, iteration: index, violation: violatedCount, violatedCount, cleanError, cleanLoss, changeNorm: index, parameters: new Float32Array(0),
+  });
+  // w̄ (best E), a margin-feasible point over the loss bound (next-best E), a fully feasible one.
+  const pool = [at(0, 4, 0.1, 1), at(1, 0, 0.12, 2), at(2, 0, 0.15, 1.04)];
+
+  it('feasible first: every constraint, then every margin, then the pool; score: the pool', () => {
+    expect(chooseCandidate(pool, 0.4, 'feasible-first', 1.05)).toBe(2);
+    expect(chooseCandidate(pool, 0.4, 'feasible-first', 1.01)).toBe(1);
+    expect(chooseCandidate(pool.slice(0, 1), 0.4, 'feasible-first', 1.05)).toBe(0);
+    // ω = 0 on the pool: E alone, w̄ wins.
+    expect(chooseCandidate(pool, 0, 'score', 1.05)).toBe(0);
   });
 });

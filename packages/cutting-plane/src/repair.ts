@@ -1,5 +1,5 @@
 import type { Classifier } from '@liftguard/tensor';
-import { selectCandidate, paretoFront, type Candidate } from './candidate-pool.js';
+import { chooseCandidate, paretoFront, type Candidate } from './candidate-pool.js';
 import { repairOutcome, type RepairOutcome } from './repair-outcome.js';
 import { cleanLossGradient, meanCrossEntropy } from './clean-loss.js';
 import { CutMatrix } from './cut-matrix.js';
@@ -60,8 +60,8 @@ export interface RepairOptions {
   omega?: number;
   /**
    * 'score': argmin of ω·Ṽ + (1−ω)·Ẽ over the whole pool (the paper's rule). 'feasible-first': the
-   * same score among the candidates that meet every margin constraint, when there is one. Default
-   * 'feasible-first'.
+   * same score among the candidates that meet every constraint (margins and clean loss) if any do,
+   * else among those that meet every margin, else over the pool. Default 'feasible-first'.
    */
   select?: 'score' | 'feasible-first';
   /**
@@ -350,7 +350,7 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
 
     // The last QP's solution may already satisfy everything.
     if (stopReason === 'max-iterations' && isFeasible(current)) stopReason = 'feasible';
-    const chosen = choose(pool, omega, select);
+    const chosen = pool[chooseCandidate(pool, omega, select, lossBound)]!;
     writeParameters(
       variables,
       (options.leave ?? 'chosen') === 'chosen' ? chosen.parameters : original,
@@ -372,13 +372,6 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
     writeParameters(variables, original);
     throw error;
   }
-}
-
-/** The candidate selection picks: by score over the pool, or over its margin-feasible part first. */
-function choose(pool: Candidate[], omega: number, select: 'score' | 'feasible-first'): Candidate {
-  const feasible = pool.filter((c) => c.violatedCount === 0);
-  const among = select === 'feasible-first' && feasible.length > 0 ? feasible : pool;
-  return among[selectCandidate(among, omega)]!;
 }
 
 function dot(row: Float32Array, v: Float64Array): number {
