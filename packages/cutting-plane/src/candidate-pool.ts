@@ -66,3 +66,20 @@ export function selectCandidate(pool: readonly Candidate[], omega: number): numb
   }
   return best;
 }
+
+/**
+ * Index of the candidate repair returns. 'score': `selectCandidate` over the pool (the paper's
+ * rule). 'feasible-first': the same among the candidates that meet every constraint (margins and
+ * clean loss ≤ `lossBound`) if any do, else among those that meet every margin, else the pool.
+ */
+export function chooseCandidate(
+  pool: readonly Candidate[],
+  omega: number,
+  select: 'score' | 'feasible-first',
+  lossBound = Infinity,
+): number {
+  const margins = pool.filter((c) => c.violatedCount === 0);
+  const all = margins.filter((c) => c.cleanLoss === undefined || c.cleanLoss <= lossBound);
+  const among = select === 'score' ? pool : [all, margins, pool].find((tier) => tier.length > 0)!;
+  return among[selectCandidate(among, omega)]!.index;
+}

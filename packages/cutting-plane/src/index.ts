@@ -30,7 +30,8 @@ export {
   type StopReason,
   type CleanLossConstraint,
 } from './repair.js';
-export { paretoFront, selectionScores, selectCandidate, type Candidate } from './candidate-pool.js';
+export { repairOutcome, type RepairOutcome, type RepairOutcomeReason } from './repair-outcome.js';
+export { paretoFront, selectionScores, selectCandidate, chooseCandidate, type Candidate } from './candidate-pool.js';
 export {
   selectParameters,
   parameterCount,

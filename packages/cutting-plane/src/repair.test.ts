@@ -52,6 +52,8 @@ describe('repairClassifier', () => {
         margin,
         maxIterations: 3,
         omega: 1,
+        // The paper's cut g ≤ 0 on the boundary: the QP the HiGHS oracle below solves.
+        overshoot: 0,
       }),
     );
     expect(result.trace).toHaveLength(1);

@@ -1,5 +1,6 @@
 import type { Classifier } from '@liftguard/tensor';
-import { selectCandidate, paretoFront, type Candidate } from './candidate-pool.js';
+import { chooseCandidate, paretoFront, type Candidate } from './candidate-pool.js';
+import { repairOutcome, type RepairOutcome } from './repair-outcome.js';
 import { cleanLossGradient, meanCrossEntropy } from './clean-loss.js';
 import { CutMatrix } from './cut-matrix.js';
 import { DualQpSolver } from './dual-qp-solver.js';
@@ -57,6 +58,19 @@ export interface RepairOptions {
   softPenalty?: number;
   /** ω in the selection score ω·Ṽ + (1−ω)·Ẽ. Default 0.4. */
   omega?: number;
+  /**
+   * 'score': argmin of ω·Ṽ + (1−ω)·Ẽ over the whole pool (the paper's rule). 'feasible-first': the
+   * same score among the candidates that meet every constraint (margins and clean loss) if any do,
+   * else among those that meet every margin, else over the pool. Default 'feasible-first'.
+   */
+  select?: 'score' | 'feasible-first';
+  /**
+   * Fraction of δ and of ε_L by which the cuts aim inside the feasible set: a cut asks
+   * g ≤ −overshoot·δ and L ≤ (1 + (1 − overshoot)·ε_L)·L(w̄). Cutting planes approach the feasible
+   * set from outside, so with 0 the iterates end on its boundary, violated by ~1e-4 (the paper's
+   * rule). Default 0.5.
+   */
+  overshoot?: number;
   /** Cut solver. Default the built-in `DualQpSolver`. */
   solver?: QpSolver;
   /** Norm of w − w̄ to minimize ('l1' and 'linf' need an LP solver such as @liftguard/lp-glpk). Default 'l2'. */
@@ -126,6 +140,8 @@ export interface RepairResult {
   stoppedEarly: boolean;
   /** L(w̄) on the clean subset (when the clean-loss constraint is on). */
   originalCleanLoss: number | undefined;
+  /** How many examples of X_adv the chosen point leaves violated, and why. */
+  outcome: RepairOutcome;
 }
 
 interface Iterate {
@@ -148,6 +164,9 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
   const cutThreshold = options.cutThreshold ?? 0;
   const softPenalty = options.softPenalty ?? 1000;
   const omega = options.omega ?? 0.4;
+  const select = options.select ?? 'feasible-first';
+  const overshoot = options.overshoot ?? 0.5;
+  if (!(overshoot >= 0 && overshoot < 1)) throw new Error(`overshoot must be in [0, 1), got ${overshoot}`);
   const tolerance = options.feasibilityTolerance ?? 1e-4;
   const batchSize = options.batchSize ?? 256;
   const objective = options.objective ?? 'l2';
@@ -183,6 +202,10 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
   const originalCleanLoss = lossAt();
   const lossBound =
     originalCleanLoss === undefined ? Infinity : (1 + clean!.tolerance) * originalCleanLoss;
+  // What the cuts aim for: inside the bounds by the overshoot.
+  const cutLossBound =
+    originalCleanLoss === undefined ? Infinity : (1 + (1 - overshoot) * clean!.tolerance) * originalCleanLoss;
+  const cutMargin = overshoot * margin;
 
   const pool: Candidate[] = [];
   // Evaluates the parameters the variables hold now and adds them to the pool.
@@ -242,13 +265,14 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
       for (let p = 0; p < n; p++) offset[p] = current.parameters[p]! - original[p]!;
 
       const gradientStart = performance.now();
-      const cutting = current.constraints.filter((c) => c.value > -cutThreshold);
+      const cutting = current.constraints.filter((c) => c.value + cutMargin > -cutThreshold);
       const newRows = marginGradientRows(classifier, variables, adversarial.x, cutting);
-      const newRhs = cutting.map((c, i) => dot(newRows[i]!, offset) - c.value);
-      if (clean !== undefined && (cleanViolated || clean.cut === 'always')) {
+      const newRhs = cutting.map((c, i) => dot(newRows[i]!, offset) - c.value - cutMargin);
+      const cleanCut = cleanViolated || (current.cleanLoss !== undefined && current.cleanLoss > cutLossBound);
+      if (clean !== undefined && (cleanCut || clean.cut === 'always')) {
         const row = cleanLossGradient(classifier, variables, options.clean!);
         newRows.push(row);
-        newRhs.push(dot(row, offset) - (current.cleanLoss! - lossBound));
+        newRhs.push(dot(row, offset) - (current.cleanLoss! - cutLossBound));
       }
       const gradientMs = performance.now() - gradientStart;
 
@@ -326,8 +350,7 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
 
     // The last QP's solution may already satisfy everything.
     if (stopReason === 'max-iterations' && isFeasible(current)) stopReason = 'feasible';
-    const chosenIndex = selectCandidate(pool, omega);
-    const chosen = pool[chosenIndex]!;
+    const chosen = pool[chooseCandidate(pool, omega, select, lossBound)]!;
     writeParameters(
       variables,
       (options.leave ?? 'chosen') === 'chosen' ? chosen.parameters : original,
@@ -342,6 +365,7 @@ export async function repairClassifier(options: RepairOptions): Promise<RepairRe
       stopReason,
       stoppedEarly: stopReason === 'interrupted',
       originalCleanLoss,
+      outcome: repairOutcome({ examples: adversarial.labels.length, pool, chosen, trace, stopReason, select, ...(clean ? { cleanLossBound: lossBound } : {}) }),
     };
   } catch (error) {
     // A failed run leaves the classifier as it found it.

@@ -153,6 +153,8 @@ export async function runRepairExperiment(
           validation,
           margin: config.margin,
           cleanLoss: { tolerance: config.cleanLossTolerance },
+          // The paper's rule: cuts on the constraints' boundary (results/repair.md was measured so).
+          overshoot: 0,
           maxIterations,
           batchSize: config.batchSize,
           leave: 'original',

@@ -167,6 +167,7 @@ async function repairInto(out: string, values: OptionValues, output: Output, sig
       adversarialSet: { count: adversarial.labels.length, recipe: adversarial.recipe, violations: adversarial.violations },
       settings: { omega, iterations, margin, parameters: parametersFlag, cleanCount, selectionCount, seed },
       stopReason: result.stopReason,
+      outcome: result.outcome,
       original: candidateSummary(result.pool[0]!),
       chosen: candidateSummary(result.chosen),
       paretoFront: result.paretoFront.map(candidateSummary),
@@ -181,6 +182,7 @@ async function repairInto(out: string, values: OptionValues, output: Output, sig
       [
         `repaired ${modelDir} on ${adversarial.labels.length} adversarial examples in ${seconds.toFixed(1)} s (${result.trace.length} iteration(s), ${result.stopReason}, solver ${solverName})`,
         `violated on X_adv: ${result.pool[0]!.violatedCount} → ${result.chosen.violatedCount}; selection-set error ${(100 * result.pool[0]!.cleanError).toFixed(2)}% → ${(100 * result.chosen.cleanError).toFixed(2)}%; ‖Δw‖ = ${result.chosen.changeNorm.toPrecision(3)}`,
+        `outcome (${result.outcome.reason}): ${result.outcome.explanation}`,
         `model: ${out}; report: ${join(out, 'repair-report.json')}`,
       ].join('\n'),
     );

@@ -15,7 +15,7 @@ import { trainCommand } from './train.js';
 
 interface TrainSummary { testAccuracy: number; bestValidationAccuracy: number | null; seconds: number; history: { validationAccuracy?: number }[] }
 interface RobustnessSummary { cleanAccuracy: number; worstCase: { epsilons: number[]; robustAccuracy: number[] }[]; internalLayers?: { rhos: number[]; layers: { layer: number; robustAccuracy: number[] }[] } }
-interface RepairSummary { seconds: number; stopReason: string; original: { violatedCount: number }; chosen: { violatedCount: number; changeNorm: number }; adversarialSet: { count: number } }
+interface RepairSummary { seconds: number; stopReason: string; outcome: { reason: string; explanation: string }; original: { violatedCount: number }; chosen: { violatedCount: number; changeNorm: number }; adversarialSet: { count: number } }
 interface EvalSummary { cleanAccuracy: number; robust: { attack: string; epsilons: number[]; robustAccuracy: number[] }[] }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -62,7 +62,7 @@ export const tourCommand: Command = {
       const bpRobust = await run<RobustnessSummary>('attacking the BP MLP: FGSM + PGD-20 (L∞) and internal-layer PGD', attackCommand, ['--model', join(out, 'mlp-bp'), '--out', join(out, 'mlp-bp', 'robustness.json'), ...attackArgs]);
       const arovrRobust = await run<RobustnessSummary>('attacking the AROVR MLP the same way', attackCommand, ['--model', join(out, 'mlp-arovr'), '--out', join(out, 'mlp-arovr', 'robustness.json'), ...attackArgs]);
       await run<TrainSummary>('training CNNLight (1 epoch)', trainCommand, ['--out', join(out, 'cnn-light'), '--model', 'cnn-light', '--train-size', quick ? '2000' : '20000', '--validation-size', validationSize, '--epochs', '1', '--batch-size', '64']);
-      const repair = await run<RepairSummary>('repairing CNNLight with 10 adversarial training examples (cutting planes, M = 10)', repairCommand, ['--model', join(out, 'cnn-light'), '--out', join(out, 'cnn-light-repaired'), '--iterations', '10', '--validation-size', validationSize, '--pool-size', quick ? '500' : '2000', '--clean-size', '500', '--selection-size', '500']);
+      const repair = await run<RepairSummary>('repairing CNNLight with 10 adversarial training examples (cutting planes, up to M = 20)', repairCommand, ['--model', join(out, 'cnn-light'), '--out', join(out, 'cnn-light-repaired'), '--iterations', '20', '--validation-size', validationSize, '--pool-size', quick ? '500' : '2000', '--clean-size', quick ? '500' : '5000', '--selection-size', '500']);
       const evalArgs = ['--eps', '0.05,0.1', '--test-size', count, '--validation-size', validationSize];
       output.note(`[${++step}/${steps}] evaluating CNNLight before and after repair (FGSM and PGD-40, fresh attacks on each)`);
       const before = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light'), ...evalArgs]);
@@ -81,6 +81,7 @@ export const tourCommand: Command = {
       const rows = [robustRow('BP', bp, bpRobust), robustRow('AROVR', arovr, arovrRobust)];
       const cnnRows = [before, after].map((r, i) => [i === 0 ? 'CNNLight' : 'CNNLight repaired', pct(r.cleanAccuracy), ...r.robust.flatMap((a) => a.robustAccuracy.map(pct))]);
       const cnnHeader = ['model', 'clean accuracy', ...before.robust.flatMap((a) => a.epsilons.map((e) => `${a.attack} ε=${e}`))];
+      const repairLine = `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair (${repair.outcome.reason}): ${repair.outcome.explanation}`;
       const summary = documentReport('LiftGuard tour: lifted networks, attacks and cutting-plane repair on MNIST', reportEnvironment(), [
           { type: 'text', text: `Every number below was measured in this run (${seconds.toFixed(0)} s on the ${reportEnvironment().backend} backend, seed ${seed}${quick ? ', quick mode' : ''}). MLPs: ${trainSize} training images, ${epochs} epoch(s); attacks on the first ${count} test images. Details: mlp-bp/, mlp-arovr/, cnn-light/, cnn-light-repaired/ (JSON reports rendered to .md and .html next to them).` },
           { type: 'table', title: 'MLP robustness (accuracy under attack; internal layers: accuracy at ρ values)', header, rows },
@@ -95,6 +96,7 @@ export const tourCommand: Command = {
             ],
           },
           { type: 'table', title: `CNNLight before and after repair on ${repair.adversarialSet.count} adversarial examples (${repair.stopReason}, ‖Δw‖ = ${repair.chosen.changeNorm.toPrecision(3)}, ${repair.seconds.toFixed(1)} s)`, header: cnnHeader, rows: cnnRows },
+          { type: 'text', text: repairLine },
       ]);
       await writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
       output.note('rendering every report to Markdown and HTML');
@@ -107,7 +109,7 @@ export const tourCommand: Command = {
           '',
           table(cnnHeader, cnnRows),
           '',
-          `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair.`,
+          repairLine,
           `All numbers measured in this run (${seconds.toFixed(0)} s). Report: ${join(out, 'summary.html')} (and .md, .json; one folder per model).`,
         ].join('\n'),
       );
