@@ -70,9 +70,10 @@ describe('gradientMaskingChecks on real evaluations', () => {
       expect(dead.evidence.zeroGradientRows).toBe(40);
       // FGSM steps by sign(0) = 0: it returns x, so its robust accuracy is the clean one, 1.
       expect(single.robustAccuracy).toEqual([1, 1]);
-      // APGD only gets its random start; Square breaks more than both gradient stages together.
+      // APGD only gets its random starts; Square breaks more than either gradient stage.
       const [ce, targeted, bySquare] = suite.stages.map((s) => s.broken);
-      bySquare!.forEach((b, e) => expect(b).toBeGreaterThan(ce![e]! + targeted![e]!));
+      // (At ε = 2 quantization steps APGD-T's nine random starts break some too; Square still breaks the most.)
+      bySquare!.forEach((b, e) => expect(b).toBeGreaterThan(Math.max(ce![e]!, targeted![e]!)));
       expect(checksOf(warnings)).toEqual(expect.arrayContaining(['black-box-beats-white-box', 'single-step-much-weaker', 'zero-or-nan-gradients']));
       expect(checksOf(warnings)).not.toContain('randomized-predictions');
     });
