@@ -59,7 +59,7 @@ describe('Ctrl-C', () => {
 
   it('repair stops at the next iteration and saves the best candidate so far', async () => {
     const out = join(work, 'repaired');
-    const run = runCliInBackground(['repair', '--model', model, '--out', out, '--iterations', '5000', '--margin', '50', '--pool-size', '200', '--clean-size', '100', '--selection-size', '100', '--json', ...small]);
+    const run = runCliInBackground(['repair', '--model', model, '--out', out, '--iterations', '5000', '--margin', '1000000', '--pool-size', '200', '--clean-size', '100', '--selection-size', '100', '--json', ...small]);
     await sleep(6000);
     run.interrupt();
     const done = await run.done;
