@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync, initBackend, Random } from '@liftguard/tensor';
+import { apgd, apgdTargeted } from './apgd/apgd.js';
 import { AttackAbortedError } from './errors.js';
 import { fgsm, pgd } from './pgd.js';
 import { runAttack } from './run-attack.js';
@@ -55,6 +56,15 @@ describe('stopping attacks with an AbortSignal', () => {
     await assertNoLeaksAsync(async () => {
       const latency = await stopLatency((signal) => runAttack(model, { x, labels }, pgd({ norm: 'linf', steps: 5000, restarts: 2 }), { epsilons: [0.1], batchSize: 400, signal }), 150);
       expect(latency).toBeLessThan(1000);
+    });
+  });
+
+  it('APGD and APGD-T stop between steps too', async () => {
+    await assertNoLeaksAsync(async () => {
+      for (const attack of [apgd({ norm: 'linf', steps: 5000 }), apgdTargeted({ norm: 'l2', steps: 5000, targetClasses: 3 })]) {
+        const latency = await stopLatency((signal) => runAttack(model, { x, labels }, attack, { epsilons: [0.1], batchSize: 400, signal }), 150);
+        expect(latency).toBeLessThan(1000);
+      }
     });
   });
 

@@ -73,6 +73,15 @@ function evaluate(input: ApgdRunInput, z: tf.Tensor, seed: tf.Tensor) {
  * cut), halves its step and restarts from its best point.
  */
 export function apgdRun(input: ApgdRunInput): ApgdRunResult {
+  const steps = apgdSteps(input);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** `apgdRun` pausing after every step; stopped early, it disposes every tensor it holds. */
+export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, void> {
   const { x, norm, epsilon, bounds, steps, rho } = input;
   const n = x.shape[0]!;
   const seed = tf.tidy(() =>
@@ -98,65 +107,73 @@ export function apgdRun(input: ApgdRunInput): ApgdRunResult {
   let bestAtLastCheckpoint = Float32Array.from(bestLoss);
   let reducedAtLastCheckpoint = new Uint8Array(n).fill(1);
 
-  for (let step = 0; step < steps; step++) {
-    const alpha = step > 0 ? momentum : 1;
-    const next = tf.tidy(() => {
-      const eta = tf.reshape(tf.tensor1d(stepSize), [n, ...x.shape.slice(1).map(() => 1)]);
-      const z = project(tf.add(current, tf.mul(eta, ascentDirection(grad, norm))));
-      const moved = tf.add(
-        tf.add(current, tf.mul(tf.sub(z, current), alpha)),
-        tf.mul(tf.sub(current, previous), 1 - alpha),
-      );
-      return project(moved);
-    });
-    previous.dispose();
-    previous = current;
-    current = next;
-    grad.dispose();
-    ({ grad, loss, predicted } = evaluate(input, current, seed));
+  let finished = false;
+  try {
+    for (let step = 0; step < steps; step++) {
+      if (step > 0) yield;
+      const alpha = step > 0 ? momentum : 1;
+      const next = tf.tidy(() => {
+        const eta = tf.reshape(tf.tensor1d(stepSize), [n, ...x.shape.slice(1).map(() => 1)]);
+        const z = project(tf.add(current, tf.mul(eta, ascentDirection(grad, norm))));
+        const moved = tf.add(
+          tf.add(current, tf.mul(tf.sub(z, current), alpha)),
+          tf.mul(tf.sub(current, previous), 1 - alpha),
+        );
+        return project(moved);
+      });
+      previous.dispose();
+      previous = current;
+      current = next;
+      grad.dispose();
+      ({ grad, loss, predicted } = evaluate(input, current, seed));
 
-    const reachedNow = new Uint8Array(n);
-    const improved = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      if (input.reached(predicted[i]!, i)) {
-        // The reference keeps the latest successful iterate of each example.
-        reachedNow[i] = 1;
-        success[i] = 1;
+      const reachedNow = new Uint8Array(n);
+      const improved = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        if (input.reached(predicted[i]!, i)) {
+          // The reference keeps the latest successful iterate of each example.
+          reachedNow[i] = 1;
+          success[i] = 1;
+        }
+        if (loss[i]! > bestLoss[i]!) {
+          improved[i] = 1;
+          bestLoss[i] = loss[i]!;
+        }
       }
-      if (loss[i]! > bestLoss[i]!) {
-        improved[i] = 1;
-        bestLoss[i] = loss[i]!;
+      if (reachedNow.some(Boolean))
+        adversarial = swap(adversarial, selectRows(reachedNow, current, adversarial));
+      if (improved.some(Boolean)) {
+        best = swap(best, selectRows(improved, current, best));
+        bestGrad = swap(bestGrad, selectRows(improved, grad, bestGrad));
       }
-    }
-    if (reachedNow.some(Boolean))
-      adversarial = swap(adversarial, selectRows(reachedNow, current, adversarial));
-    if (improved.some(Boolean)) {
-      best = swap(best, selectRows(improved, current, best));
-      bestGrad = swap(bestGrad, selectRows(improved, grad, bestGrad));
-    }
-    lossHistory.push(loss);
+      lossHistory.push(loss);
 
-    if (++sinceCheckpoint < interval) continue;
-    const reduce = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const history = lossHistory.map((l) => l[i]!);
-      const oscillating = oscillates(history, initialLoss[i]!, step, interval, rho);
-      const stalled = !reducedAtLastCheckpoint[i] && bestAtLastCheckpoint[i]! >= bestLoss[i]!;
-      if (oscillating || stalled) {
-        reduce[i] = 1;
-        stepSize[i] = stepSize[i]! / 2;
+      if (++sinceCheckpoint < interval) continue;
+      const reduce = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const history = lossHistory.map((l) => l[i]!);
+        const oscillating = oscillates(history, initialLoss[i]!, step, interval, rho);
+        const stalled = !reducedAtLastCheckpoint[i] && bestAtLastCheckpoint[i]! >= bestLoss[i]!;
+        if (oscillating || stalled) {
+          reduce[i] = 1;
+          stepSize[i] = stepSize[i]! / 2;
+        }
       }
+      reducedAtLastCheckpoint = reduce;
+      bestAtLastCheckpoint = Float32Array.from(bestLoss);
+      if (reduce.some(Boolean)) {
+        current = swap(current, selectRows(reduce, best, current));
+        grad = swap(grad, selectRows(reduce, bestGrad, grad));
+      }
+      interval = nextInterval(schedule, interval);
+      sinceCheckpoint = 0;
     }
-    reducedAtLastCheckpoint = reduce;
-    bestAtLastCheckpoint = Float32Array.from(bestLoss);
-    if (reduce.some(Boolean)) {
-      current = swap(current, selectRows(reduce, best, current));
-      grad = swap(grad, selectRows(reduce, bestGrad, grad));
-    }
-    interval = nextInterval(schedule, interval);
-    sinceCheckpoint = 0;
+    finished = true;
+  } finally {
+    tf.dispose([seed, current, previous, grad, bestGrad]);
+    // Stopped between steps: nothing is handed back, so nothing is kept.
+    if (!finished) tf.dispose([best, adversarial]);
   }
-  tf.dispose([seed, current, previous, grad, bestGrad]);
   return { best, bestLoss, adversarial, success };
 }
 

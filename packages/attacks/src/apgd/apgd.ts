@@ -11,7 +11,7 @@ import {
   type ResolvedApgdConfig,
 } from './apgd-config.js';
 import type { ApgdNorm } from './apgd-geometry.js';
-import { apgdRun } from './apgd-run.js';
+import { apgdSteps } from './apgd-run.js';
 import { SurvivorPool } from './survivor-pool.js';
 
 /**
@@ -19,21 +19,24 @@ import { SurvivorPool } from './survivor-pool.js';
  * checkpoints. Restarts run on the examples still robust; each example returns a point that
  * reached the goal if one was found, else its highest-loss point.
  */
-export function apgd(options: ApgdOptions): Attack & { readonly config: ResolvedApgdConfig } {
+export function apgd(options: ApgdOptions): ApgdAttack {
   const config = resolveApgdConfig(options);
   return {
     name: config.attack,
     norm: config.norm,
     config,
     perturb(problem) {
+      return drain(this.perturbInSteps(problem));
+    },
+    *perturbInSteps(problem: AttackProblem) {
       if (problem.targeted && config.loss === 'dlr')
         throw new AttackInputError(
           'apgd-dlr is untargeted; use apgd-t, or apgd with the cross-entropy loss for given targets',
         );
       const pool = new SurvivorPool(problem);
       for (let restart = 0; restart < config.restarts && pool.remaining() > 0; restart++) {
-        pool.attackSurvivors((x, labels, reached) =>
-          apgdRun({
+        yield* pool.attackSurvivors((x, labels, reached) =>
+          apgdSteps({
             model: problem.model,
             x,
             objective: (logits) =>
@@ -55,6 +58,12 @@ export function apgd(options: ApgdOptions): Attack & { readonly config: Resolved
   };
 }
 
+/** An APGD attack: its resolved settings, and its steps for runners that pause between them. */
+export type ApgdAttack = Attack & {
+  readonly config: ResolvedApgdConfig;
+  perturbInSteps(problem: AttackProblem): Generator<void, tf.Tensor, void>;
+};
+
 /**
  * APGD-T (Croce & Hein 2020): APGD on the targeted DLR loss, once per target among the
  * `targetClasses` classes ranked highest after the label by the clean logits, each on the
@@ -62,13 +71,16 @@ export function apgd(options: ApgdOptions): Attack & { readonly config: Resolved
  */
 export function apgdTargeted(
   options: ApgdTargetedOptions,
-): Attack & { readonly config: ResolvedApgdConfig } {
+): ApgdAttack {
   const config = resolveApgdTargetedConfig(options);
   return {
     name: config.attack,
     norm: config.norm,
     config,
     perturb(problem: AttackProblem) {
+      return drain(this.perturbInSteps(problem));
+    },
+    *perturbInSteps(problem: AttackProblem) {
       if (problem.targeted)
         throw new AttackInputError('apgd-t chooses its own targets; run it untargeted');
       const classes = problem.model.numClasses;
@@ -77,13 +89,13 @@ export function apgdTargeted(
       const pool = new SurvivorPool(problem);
       for (let rank = 1; rank <= targets; rank++) {
         for (let restart = 0; restart < config.restarts && pool.remaining() > 0; restart++) {
-          pool.attackSurvivors((x, labels, reached, indices) => {
+          yield* pool.attackSurvivors(function* (x, labels, reached, indices) {
             const target = tf.tensor1d(
               Int32Array.from(indices, (i) => ranking[i * classes + rank]!),
               'int32',
             );
             try {
-              return apgdRun({
+              return yield* apgdSteps({
                 model: problem.model,
                 x,
                 objective: (logits) => targetedDlrLoss(logits, labels, target),
@@ -113,4 +125,12 @@ function cleanRanking(problem: AttackProblem): Int32Array {
     const logits = problem.model.predict(problem.x);
     return tf.topk(logits, classes).indices.dataSync() as Int32Array;
   });
+}
+
+/** Runs a stepwise attack to the end without pausing (the synchronous `perturb`). */
+function drain<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }

@@ -8,7 +8,7 @@ export type SurvivorRun = (
   labels: tf.Tensor1D,
   reached: (predicted: number, i: number) => boolean,
   indices: Int32Array,
-) => ApgdRunResult;
+) => Generator<void, ApgdRunResult, void>;
 
 /**
  * The per-example result across runs (restarts, targets): examples that reached the goal drop
@@ -40,7 +40,8 @@ export class SurvivorPool {
     return this.done.reduce((s, v) => s + (v ? 0 : 1), 0);
   }
 
-  attackSurvivors(run: SurvivorRun): void {
+  /** One run on the examples still in the pool, pausing where the run pauses. */
+  *attackSurvivors(run: SurvivorRun): Generator<void, void, void> {
     const indices = Int32Array.from(Array.from(this.done).flatMap((v, i) => (v ? [] : [i])));
     if (indices.length === 0) return;
     const [x, labels] = tf.tidy(() => {
@@ -50,7 +51,7 @@ export class SurvivorPool {
     const subLabels = Int32Array.from(indices, (i) => this.labels[i]!);
     let result: ApgdRunResult;
     try {
-      result = run(x, labels, (p, j) => this.reached(p, subLabels[j]!), indices);
+      result = yield* run(x, labels, (p, j) => this.reached(p, subLabels[j]!), indices);
     } finally {
       tf.dispose([x, labels]);
     }
