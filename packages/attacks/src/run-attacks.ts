@@ -91,7 +91,9 @@ export async function runAttacks(
       const blocks = new Map<number, number[]>();
       for (const i of survivors) {
         const block = Math.floor(i / config.batchSize);
-        blocks.set(block, [...(blocks.get(block) ?? []), i]);
+        const members = blocks.get(block);
+        if (members) members.push(i);
+        else blocks.set(block, [i]);
       }
       let k = 0;
       for (const [block, members] of blocks) {
