@@ -7,7 +7,7 @@ import { keyValueOptions, registryChoices } from './registry-options.js';
 // Descriptions are getters: the registries may grow when plugins load, after this module.
 export const attackOptions: Record<string, OptionSpec> = {
   suite: { type: 'string', placeholder: 'VERSION', description: "AutoAttack instead of --attacks: standard (APGD-CE, APGD-T, FAB-T, Square; Croce & Hein 2020) or quick (fewer steps, targets and queries; no FAB-T); linf or l2" },
-  attacks: { type: 'string', placeholder: 'LIST', get description() { return `attacks to run, worst case over all: ${registryChoices(attacks.entries())}`; }, default: 'fgsm,pgd' },
+  attacks: { type: 'string', placeholder: 'LIST', get description() { return `attacks to run, worst case over all (default: fgsm,pgd for attack; eval runs the standard AutoAttack suite): ${registryChoices(attacks.entries())}`; } },
   norm: { type: 'string', placeholder: 'NAME', get description() { return registryChoices(norms.entries()); }, default: 'linf' },
   eps: { type: 'string', placeholder: 'LIST', get description() { return `ε values (default per norm: ${norms.entries().map((n) => `${n.name} ${n.defaultEpsilons.join(',')}`).join('; ')})`; } },
   steps: { type: 'string', placeholder: 'N', description: 'steps of iterative attacks (default: the attack\'s own, 40 for PGD)' },
@@ -19,17 +19,17 @@ export const attackOptions: Record<string, OptionSpec> = {
   'attack-loss': { type: 'string', placeholder: 'NAME', description: 'the same as --objective (older name)' },
   'attack-option': { type: 'string', placeholder: 'KEY=VALUE', multiple: true, description: "an option of the attack by its own name (e.g. a plugin's), repeatable; with several attacks it goes to those that take it" },
   goal: { type: 'string', placeholder: 'NAME', description: 'untargeted | random-wrong | least-likely', default: 'untargeted' },
-  labels: { type: 'string', placeholder: 'NAME', description: 'untargeted against true | predicted labels', default: 'true' },
+  against: { type: 'string', placeholder: 'NAME', description: "untargeted against the true labels or the model's predicted ones: true | predicted (also accepted as --labels true|predicted)", default: 'true' },
 };
 
 /** The AutoAttack suite `--suite` names; the per-attack flags do not apply to it. */
-function suiteAttacks(values: OptionValues, norm: NormName): Attack[] {
-  const version = String(values.suite);
+function suiteAttacks(values: OptionValues, norm: NormName, version: string, byDefault: boolean): Attack[] {
   if (version !== 'standard' && version !== 'quick') throw new UsageError(`--suite must be standard or quick; got '${version}'`);
   if (norm !== 'linf' && norm !== 'l2') throw new UsageError(`--suite runs in linf or l2, not ${norm}`);
   const given = ['steps', 'step-size', 'relative-step', 'restarts', 'objective', 'attack-loss', 'attack-option'].filter((flag) => values[flag] !== undefined);
-  if (given.length > 0) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} does not apply to --suite (its attacks use the suite's settings)`);
-  if (values.goal !== undefined && values.goal !== 'untargeted') throw new UsageError('--suite is untargeted');
+  const hint = byDefault ? ' (this command runs the AutoAttack suite unless --attacks names others, e.g. --attacks pgd)' : '';
+  if (given.length > 0) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} does not apply to --suite (its attacks use the suite's settings)${hint}`);
+  if (values.goal !== undefined && values.goal !== 'untargeted') throw new UsageError(`--suite is untargeted${hint}`);
   try {
     return autoAttackAttacks({ norm: norm as 'linf' | 'l2', version });
   } catch (error) {
@@ -64,15 +64,16 @@ const flagOf: Record<string, string> = { loss: '--objective', steps: '--steps', 
  * The attacks the flags describe, built through the attacks registry: each attack gets the
  * flag options its schema accepts; a flag that no chosen attack takes is an error.
  */
-export function resolveAttacks(values: OptionValues): { attacks: Attack[]; norm: NormName; goal: AttackGoal } {
+export function resolveAttacks(values: OptionValues, defaults: { suite?: 'standard' } = {}): { attacks: Attack[]; norm: NormName; goal: AttackGoal; suite?: string } {
   const norm = String(values.norm ?? 'linf');
   try {
     normStrategy(norm);
   } catch (error) {
     throw new UsageError(`--norm: ${(error as Error).message}`);
   }
-  if (values.suite !== undefined) return { attacks: suiteAttacks(values, norm), norm, goal: { kind: 'untargeted', labels: 'true' } };
-  const names = String(values.attacks).split(',').map((s) => s.trim()).filter(Boolean);
+  const suite = values.suite !== undefined ? String(values.suite) : values.attacks === undefined ? defaults.suite : undefined;
+  if (suite !== undefined) return { attacks: suiteAttacks(values, norm, suite, values.suite === undefined), norm, goal: { kind: 'untargeted', labels: 'true' }, suite };
+  const names = String(values.attacks ?? 'fgsm,pgd').split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new UsageError('--attacks needs at least one attack');
   for (const name of names) if (!attacks.has(name)) throw new UsageError(`--attacks: unknown attack '${name}'; registered attacks: ${attacks.names().join(', ')}`);
   const given = flagOptions(values, norm);
@@ -92,7 +93,14 @@ export function resolveAttacks(values: OptionValues): { attacks: Attack[]; norm:
   const unused = Object.keys(given).filter((key) => !used.has(key));
   if (unused.length > 0) throw new UsageError(`${unused.map((k) => flagOf[k] ?? k).join(', ')} does not apply to ${names.join(', ')}`);
   const goalName = choiceOption(values, 'goal', ['untargeted', 'random-wrong', 'least-likely'] as const)!;
-  const labels = choiceOption(values, 'labels', ['true', 'predicted'] as const)!;
+  const labels = goalLabels(values);
   const goal: AttackGoal = goalName === 'untargeted' ? { kind: 'untargeted', labels } : { kind: 'targeted', target: goalName };
   return { attacks: built, norm, goal };
+}
+
+/** `--against`, or the older `--labels true|predicted` (a labels file has an extension, so the two never collide). */
+function goalLabels(values: OptionValues): 'true' | 'predicted' {
+  const old = values.labels === 'true' || values.labels === 'predicted' ? values.labels : undefined;
+  if (old !== undefined && values.against !== undefined && values.against !== 'true' && values.against !== old) throw new UsageError(`--labels ${old} and --against ${String(values.against)} disagree; give --against only`);
+  return old ?? choiceOption(values, 'against', ['true', 'predicted'] as const)!;
 }

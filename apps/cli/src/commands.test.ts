@@ -100,8 +100,18 @@ describe('liftguard eval, repair and report', () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.count).toBe(100);
-    expect(result.robust.map((r: { attack: string }) => r.attack)).toEqual(['fgsm', 'pgd']);
+    // The default is the standard AutoAttack suite: one cumulative row per stage, then the suite.
+    expect(result.robust.map((r: { attack: string }) => r.attack)).toEqual(['after apgd-ce', 'after apgd-t', 'after fab-t', 'after square', 'AutoAttack standard']);
+    expect(result.threatModel).toMatch(/clipped to \[0, 1\]/);
     for (const r of result.robust) expect(r.robustAccuracy[0]).toBeLessThanOrEqual(result.cleanAccuracy);
+    // Each stage attacks the survivors of the ones before: robust accuracy never rises.
+    const stages = result.robust.map((r: { robustAccuracy: number[] }) => r.robustAccuracy[0]);
+    for (let k = 1; k < stages.length; k++) expect(stages[k]).toBeLessThanOrEqual(stages[k - 1]);
+    const chosen = runCli(['eval', '--model', mlpDir, '--test-size', '100', '--eps', '0.1', '--attacks', 'fgsm,pgd', '--json', ...tiny]);
+    expect(JSON.parse(chosen.stdout).robust.map((r: { attack: string }) => r.attack)).toEqual(['fgsm', 'pgd']);
+    const flagWithoutAttacks = runCli(['eval', '--model', mlpDir, '--test-size', '100', '--eps', '0.1', '--steps', '5', ...tiny]);
+    expect(flagWithoutAttacks.code).toBe(2);
+    expect(flagWithoutAttacks.stderr).toMatch(/--steps does not apply to --suite .*unless --attacks names others/);
   });
 
   it('repair fixes adversarial examples, saves the model and a valid report', () => {

@@ -47,8 +47,18 @@ export async function loadSplits(values: OptionValues): Promise<LoadedSplits> {
 /** Flags for images a user brings (attack, eval): any source @liftguard/data reads. */
 export const userDataOptions: Record<string, OptionSpec> = {
   data: { type: 'string', placeholder: 'SOURCE', description: 'images instead of --dataset: a folder of class folders (PNG/JPEG), .npy/.npz, a CIFAR-10/100 binary folder, an IDX folder, or mnist | fashion-mnist; resized/cropped to the model input' },
-  'data-labels': { type: 'string', placeholder: 'FILE', description: 'labels where the data carries none: .npy, .txt (one per line) or .json' },
+  labels: { type: 'string', placeholder: 'FILE', description: 'labels where --data carries none: .npy, .txt (one per line) or .json' },
+  'data-labels': { type: 'string', placeholder: 'FILE', description: 'the same as --labels FILE (older name)' },
 };
+
+/** The labels file of `--labels FILE` (or `--data-labels`); `--labels true|predicted` is the attack goal's older flag. */
+export function labelsFileOption(values: OptionValues): string | undefined {
+  const file = values.labels === 'true' || values.labels === 'predicted' ? undefined : values.labels;
+  if (typeof file === 'string' && typeof values['data-labels'] === 'string') throw new UsageError('give --labels or --data-labels, not both');
+  const chosen = typeof file === 'string' ? file : typeof values['data-labels'] === 'string' ? values['data-labels'] : undefined;
+  if (chosen !== undefined && !/\.(npy|txt|json)$/i.test(chosen)) throw new UsageError(`--labels must name a .npy, .txt or .json file (or be true | predicted, the attack goal's labels); got '${chosen}'`);
+  return chosen;
+}
 
 /** The images an evaluation runs on, described for reports. */
 export interface EvaluationSet {
@@ -67,12 +77,12 @@ export interface EvaluationSet {
 export async function loadEvaluationSet(values: OptionValues, model: Classifier, limit: number | undefined, split: 'test' | 'validation' | 'train'): Promise<EvaluationSet> {
   const source = values.data;
   if (typeof source !== 'string') {
-    if (values['data-labels'] !== undefined) throw new UsageError('--data-labels goes with --data');
+    if (labelsFileOption(values) !== undefined) throw new UsageError('--labels FILE goes with --data');
     const splits = await loadSplits(values);
     return { set: splits[split], name: splits.dataset, split };
   }
   if (split === 'validation') throw new UsageError('--split validation needs --dataset (user data has no validation split); use --split test or train');
-  const labels = typeof values['data-labels'] === 'string' ? values['data-labels'] : undefined;
+  const labels = labelsFileOption(values);
   try {
     const { set, description } = await loadImageDataset(source, {
       inputShape: model.inputShape,

@@ -1,5 +1,5 @@
 // Shards as separate processes, merged, against one unsharded run: equal to the last bit.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,3 +51,24 @@ describe('attack --shard and merge', () => {
     expect(tooMany.stderr).toMatch(/700 examples make only 3 batch\(es\) of 250; use at most 3 shards/);
   });
 });
+
+describe('eval --shard and merge', () => {
+  const evaluate = ['eval', '--model', model, '--suite', 'quick', '--eps', '0.1', '--json', ...data];
+
+  it('two shards of the AutoAttack suite, as separate processes, merge into exactly the unsharded result', async () => {
+    const single = runCli(evaluate);
+    expect(single.code, single.stderr).toBe(0);
+    const shards = await Promise.all([1, 0].map((i) => runCliInBackground([...evaluate, '--shard', `${i}/2`]).done));
+    for (const shard of shards) expect(shard.code, shard.stderr).toBe(0);
+    shards.forEach((shard, k) => writeFileSync(join(work, `eval-shard-${k}.json`), shard.stdout));
+    const merged = runCli(['merge', join(work, 'eval-shard-0.json'), join(work, 'eval-shard-1.json'), '--out', join(work, 'eval-merged.json')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const [a, b] = [JSON.parse(single.stdout), JSON.parse(readFileSync(join(work, 'eval-merged.json'), 'utf8'))];
+    expect(b.count).toBe(700);
+    expect(b.cleanAccuracy).toBe(a.cleanAccuracy);
+    expect(b.robust).toEqual(a.robust);
+    // Whole batches of 500: 0–499 and 500–699.
+    expect(JSON.parse(shards[0]!.stdout).shard).toEqual({ index: 1, count: 2, offset: 500, total: 700 });
+  });
+});
+

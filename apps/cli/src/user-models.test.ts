@@ -57,7 +57,7 @@ describe('a user tfjs model with a softmax head and .npy data', () => {
   });
 
   it('eval attacks in pixel units within the declared box, robust accuracy falling with ε', () => {
-    const run = runCli(['eval', '--model', join(modelDir, 'model.json'), '--data', join(work, 'x.npy'), '--data-labels', join(work, 'y.npy'), '--input-range', '0-255', '--eps', '1,16', '--attacks', 'fgsm,pgd', '--steps', '10', '--json']);
+    const run = runCli(['eval', '--model', join(modelDir, 'model.json'), '--data', join(work, 'x.npy'), '--labels', join(work, 'y.npy'), '--input-range', '0-255', '--eps', '1,16', '--attacks', 'fgsm,pgd', '--steps', '10', '--json']);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ count: n, inputRange: [0, 255], cleanAccuracy: 1 });
@@ -73,6 +73,41 @@ describe('a user tfjs model with a softmax head and .npy data', () => {
     expect(report.dataset.count).toBe(12);
     expect(report.notes.join(' ')).toMatch(/Inputs in \[0, 255\] \(the model's declared range\)/);
     expect(report.notes.join(' ')).toMatch(/x\.npy/);
+  });
+
+  it('repair changes only the last dense layer and writes a tfjs model plain tfjs-layers reloads to the chosen candidate', async () => {
+    const out = join(work, 'repaired');
+    const run = runCli(['repair', '--model', join(modelDir, 'model.json'), '--input-range', '0-255', '--data', join(work, 'x.npy'), '--labels', join(work, 'y.npy'), '--out', out, '--per-class', '1', '--iterations', '5', '--json'], { env: { LIFTGUARD_BACKEND: 'cpu' } });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ modelFormat: 'layers-model', saveFormat: 'tfjs', parameters: { flag: 'last-dense', count: 185, of: 297, description: expect.stringMatching(/^185 of 297 parameters \(layers dense_\w+\)$/) }, data: { inputRange: [0, 255] } });
+    const report = JSON.parse(readFileSync(join(out, 'repair-report.json'), 'utf8'));
+    expect(report.title).toMatch(/^Cutting-plane repair of /);
+    expect(JSON.stringify(report.blocks[0])).toMatch(/185 of 297 parameters/);
+    // Plain tfjs-layers, no LiftGuard: the repaired weights differ from the original only in the dense layer, by ‖Δw‖ of the chosen candidate.
+    const load = async (dir: string) => tfl.loadLayersModel(tf.io.fromMemory(await (async () => {
+      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+      const data = readFileSync(join(dir, json.weightsManifest[0].paths[0]));
+      return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) };
+    })()));
+    const [before, after] = [await load(modelDir), await load(out)];
+    const weights = (m: tfl.LayersModel) => m.layers.map((l) => l.getWeights().map((w) => w.dataSync() as Float32Array));
+    const [w0, w1] = [weights(before), weights(after)];
+    let squared = 0;
+    w0.forEach((layer, i) => layer.forEach((values, j) => {
+      const changed = values.map((v, k) => w1[i]![j]![k]! - v);
+      if (before.layers[i]!.getClassName() !== 'Dense') expect(Array.from(changed).every((d) => d === 0)).toBe(true);
+      for (const d of changed) squared += d * d;
+    }));
+    expect(Math.sqrt(squared)).toBeCloseTo(summary.chosen.changeNorm, 4);
+    before.dispose();
+    after.dispose();
+  });
+
+  it('repair refuses to write a tfjs model in LiftGuard\'s format, before any work', () => {
+    const run = runCli(['repair', '--model', modelDir, '--input-range', '0-255', '--data', join(work, 'x.npy'), '--labels', join(work, 'y.npy'), '--out', join(work, 'nope'), '--save-format', 'liftguard']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--save-format liftguard writes LiftGuard's own models/);
   });
 
   it('a shape mismatch and a missing label file are one clear line each', () => {

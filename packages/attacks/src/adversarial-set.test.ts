@@ -121,6 +121,15 @@ describe('selectAdversarialSet', () => {
     expect(() => selectAdversarialSet(pool, 4, 2)).toThrow(/class 0 has 3 examples/);
     expect(() => selectAdversarialSet(pool, 0, 2)).toThrow(/perClass/);
   });
+
+  it('classesPresentOnly skips a class absent from the pool, names it, and still refuses a present class with too few', () => {
+    expect(() => selectAdversarialSet(pool, 2, 3)).toThrow(/class 2 has 0 examples/);
+    const set = selectAdversarialSet(pool, 2, 3, { classesPresentOnly: true });
+    expect(set.sourceIndices).toEqual([2, 0, 3, 5]);
+    expect(set.recipe).toMatchObject({ skippedClasses: [2] });
+    set.x.dispose();
+    expect(() => selectAdversarialSet(pool, 4, 3, { classesPresentOnly: true })).toThrow(/class 0 has 3 examples/);
+  });
 });
 
 describe('adversarialSet', () => {

@@ -30,7 +30,7 @@ export const cuttingPlaneRecipe: Readonly<AdversarialSetRecipe> = Object.freeze(
 
 /** Every source example attacked once, scored by its violation against the true label. */
 export interface AdversarialPool {
-  /** Adversarial inputs (clipped to the ε-ball, and to [0, 1] when the recipe clips), one flat row per source example. */
+  /** Adversarial inputs (clipped to the ε-ball, and to the model's input range ([0, 1] if undeclared) when the recipe clips), one flat row per source example. */
   inputs: Float32Array;
   /** Per-example shape (the model's input shape). */
   inputShape: number[];
@@ -61,6 +61,8 @@ export interface AdversarialSet {
 export interface SelectOptions {
   /** Only take examples the model misclassifies (violation > 0); a class with fewer than k is an error (default false). */
   misclassifiedOnly?: boolean;
+  /** Skip classes with no example in the pool (user data need not hold every class) instead of failing (default false). */
+  classesPresentOnly?: boolean;
 }
 
 /** Logit violation max_{j≠y} z_j − z_y of every row (no margin, no hinge): the one in @liftguard/tensor. */
@@ -88,7 +90,7 @@ export async function adversarialPool(
   const result = await runAttack(model, inputs, attack, {
     epsilons: [recipe.epsilon],
     goal: { kind: 'untargeted', labels: 'predicted' },
-    bounds: recipe.clip ? [0, 1] : null,
+    bounds: recipe.clip ? (model.inputRange ?? [0, 1]) : null,
     seed: recipe.seed,
     batchSize,
   });
@@ -116,22 +118,28 @@ export async function adversarialPool(
 
 /**
  * The k most violated adversarials of every true class, most violated first
- * (|X_adv| = k · classes). Throws when a class has fewer than k candidates.
+ * (|X_adv| = k · classes). Throws when a class has fewer than k candidates (with
+ * `classesPresentOnly`, classes absent from the pool are skipped and listed in the recipe).
  */
 export function selectAdversarialSet(
   pool: AdversarialPool,
   perClass: number,
   numClasses: number,
-  { misclassifiedOnly = false }: SelectOptions = {},
+  { misclassifiedOnly = false, classesPresentOnly = false }: SelectOptions = {},
 ): AdversarialSet {
   if (!Number.isInteger(perClass) || perClass < 1)
     throw new AttackConfigError(`perClass must be a positive integer, got ${perClass}`);
   const rowSize = pool.inputShape.reduce((a, b) => a * b, 1);
   const chosen: number[] = [];
+  const skippedClasses: number[] = [];
   for (let c = 0; c < numClasses; c++) {
     const ofClass = [...pool.labels.keys()].filter(
       (i) => pool.labels[i] === c && (!misclassifiedOnly || pool.violations[i]! > 0),
     );
+    if (classesPresentOnly && !pool.labels.includes(c)) {
+      skippedClasses.push(c);
+      continue;
+    }
     if (ofClass.length < perClass) {
       throw new AttackInputError(
         `class ${c} has ${ofClass.length} ${misclassifiedOnly ? 'misclassified adversarials' : 'examples in the pool'}, ${perClass} needed: attack more source examples`,
@@ -157,6 +165,7 @@ export function selectAdversarialSet(
       perClass,
       misclassifiedOnly,
       batchSize: pool.batchSize,
+      ...(classesPresentOnly ? { skippedClasses } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { mergeShardReports, parseReport, renderHtml, type RobustnessReport } from '@liftguard/report';
-import { writeFileAtomic } from '@liftguard/tensor/files';
+import { readTextBounded, writeFileAtomic } from '@liftguard/tensor/files';
+import { describeEval, isEvalSummary, mergeEvalShards } from '../eval-summary.js';
 import { requiredOption } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
@@ -8,9 +8,9 @@ import { asCliError, claimFile, claimOutput } from '../output-target.js';
 
 export const mergeCommand: Command = {
   name: 'merge',
-  summary: "join the robustness reports of 'attack --shard I/N' runs into the report of the whole run",
+  summary: "join the robustness reports of 'attack --shard I/N' runs (or the --json outputs of 'eval --shard I/N') into the result of the whole run",
   usage: 'liftguard merge SHARD.json… --out FILE.json [--html FILE]',
-  examples: ['liftguard merge shards/robustness-*.json --out robustness.json'],
+  examples: ['liftguard merge shards/robustness-*.json --out robustness.json', 'liftguard merge eval-shard-*.json --out eval.json'],
   options: {
     out: { type: 'string', placeholder: 'FILE', description: 'where the merged JSON report goes' },
     html: { type: 'string', placeholder: 'FILE', description: 'also render the merged report as HTML' },
@@ -18,11 +18,32 @@ export const mergeCommand: Command = {
   async run({ values, positionals, output }) {
     const out = requiredOption(values, 'out');
     if (positionals.length === 0) throw new UsageError('give the shard reports to merge');
-    const reports: RobustnessReport[] = [];
+    const parsed: unknown[] = [];
     for (const file of positionals) {
+      try {
+        parsed.push(JSON.parse(await readTextBounded(file, { maxBytes: 256 * 1024 ** 2 })));
+      } catch (error) {
+        throw new CliError(`${file}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    if (parsed.some(isEvalSummary)) {
+      if (!parsed.every(isEvalSummary)) throw new UsageError('give only eval outputs or only robustness reports, not both');
+      if (typeof values.html === 'string') throw new UsageError('--html renders robustness reports; eval outputs have no page');
+      const merged = mergeEvalShards(parsed);
+      const lock = await claimOutput(out, values, 'merge');
+      try {
+        await asCliError(() => writeFileAtomic(out, JSON.stringify(merged, null, 2) + '\n'));
+      } finally {
+        await lock.release();
+      }
+      output.result(merged, () => `${parsed.length} shards\n${describeEval(merged)}\nresult: ${out}`);
+      return;
+    }
+    const reports: RobustnessReport[] = [];
+    for (const [k, file] of positionals.entries()) {
       let report;
       try {
-        report = parseReport(JSON.parse(await readFile(file, 'utf8')));
+        report = parseReport(parsed[k]);
       } catch (error) {
         throw new CliError(`${file}: ${(error as Error).message.split('\n')[0]}`);
       }
