@@ -5,20 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { loadLayersModelClassifier } from './tfjs-artifacts.js';
 
 // The pretrained MobileNetV2 nsfwjs ships (224×224×3, 5 classes, Dense + softmax, uint8-quantized
-// weights as JS modules). Not a dependency (its tarball holds three models, ~38 MB): the test
-// runs when `nsfwjs` resolves (npm install --no-save nsfwjs@4 --legacy-peer-deps), else skips.
+// weights as JS modules): a devDependency, so the test always runs.
 const require = createRequire(import.meta.url);
-let nsfwjsModel: { modelJson(): Promise<{ default: unknown }>; weightBundles: (() => Promise<{ default: string }>)[] } | undefined;
-try {
-  nsfwjsModel = require('nsfwjs/models/mobilenet_v2').MobileNetV2Model;
-} catch {
-  nsfwjsModel = undefined;
-}
+const nsfwjsModel = require('nsfwjs/models/mobilenet_v2').MobileNetV2Model as { modelJson(): Promise<{ default: unknown }>; weightBundles: (() => Promise<{ default: string }>)[] };
 
 describe('a shipped pretrained model: nsfwjs MobileNetV2', () => {
-  it.skipIf(nsfwjsModel === undefined)('logits whose softmax is nsfwjs’ own output, input gradients that match a finite difference', async () => {
-    const modelJson = (await nsfwjsModel!.modelJson()).default;
-    const shard = (await nsfwjsModel!.weightBundles[0]!()).default;
+  it('logits whose softmax is nsfwjs’ own output, input gradients that match a finite difference', async () => {
+    const modelJson = (await nsfwjsModel.modelJson()).default;
+    const shard = (await nsfwjsModel.weightBundles[0]!()).default;
     const classifier = await loadLayersModelClassifier({ modelJson: modelJson as never, weights: { 'group1-shard1of1': shard } }, { range: '0-255', std: 255 });
     expect(classifier.inputShape).toEqual([224, 224, 3]);
     expect(classifier.numClasses).toBe(5);

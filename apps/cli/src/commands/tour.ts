@@ -58,27 +58,36 @@ export const tourCommand: Command = {
       const mlpArgs = ['--train-size', trainSize, '--validation-size', validationSize, '--epochs', epochs, '--batch-size', '50'];
       const bp = await run<TrainSummary>('training an MLP 784-128-128-10 with backprop (squared loss) on MNIST', trainCommand, ['--out', join(out, 'mlp-bp'), '--loss', 'bp-squared', ...mlpArgs]);
       const arovr = await run<TrainSummary>('training the same MLP as a lifted network with AROVR (β = 0.5, T = 5)', trainCommand, ['--out', join(out, 'mlp-arovr'), '--loss', 'arovr', '--beta', '0.5', '--rounds', '5', ...mlpArgs]);
-      const attackArgs = ['--eps', '0.05,0.1,0.2', '--steps', '20', '--count', count, '--internal-rho', '0.1,0.2,0.5', '--validation-size', validationSize];
-      const bpRobust = await run<RobustnessSummary>('attacking the BP MLP: FGSM + PGD-20 (L∞) and internal-layer PGD', attackCommand, ['--model', join(out, 'mlp-bp'), '--out', join(out, 'mlp-bp', 'robustness.json'), ...attackArgs]);
+      const attackArgs = ['--eps', '0.05,0.1,0.2', '--suite', 'quick', '--count', count, '--internal-rho', '0.1,0.2,0.5', '--validation-size', validationSize];
+      const bpRobust = await run<RobustnessSummary>('attacking the BP MLP: AutoAttack (quick) at L∞ and internal-layer PGD', attackCommand, ['--model', join(out, 'mlp-bp'), '--out', join(out, 'mlp-bp', 'robustness.json'), ...attackArgs]);
       const arovrRobust = await run<RobustnessSummary>('attacking the AROVR MLP the same way', attackCommand, ['--model', join(out, 'mlp-arovr'), '--out', join(out, 'mlp-arovr', 'robustness.json'), ...attackArgs]);
+      // FGSM + PGD-20, the numbers earlier tours published, beside the suite for continuity.
+      const pgdArgs = ['--eps', '0.05,0.1,0.2', '--attacks', 'fgsm,pgd', '--steps', '20', '--test-size', count, '--validation-size', validationSize];
+      const [bpPgd, arovrPgd] = [await run<EvalSummary>('', evalCommand, ['--model', join(out, 'mlp-bp'), ...pgdArgs]), await run<EvalSummary>('', evalCommand, ['--model', join(out, 'mlp-arovr'), ...pgdArgs])];
       await run<TrainSummary>('training CNNLight (1 epoch)', trainCommand, ['--out', join(out, 'cnn-light'), '--model', 'cnn-light', '--train-size', quick ? '2000' : '20000', '--validation-size', validationSize, '--epochs', '1', '--batch-size', '64']);
       const repair = await run<RepairSummary>('repairing CNNLight with 10 adversarial training examples (cutting planes, up to M = 20)', repairCommand, ['--model', join(out, 'cnn-light'), '--out', join(out, 'cnn-light-repaired'), '--iterations', '20', '--validation-size', validationSize, '--pool-size', quick ? '500' : '2000', '--clean-size', quick ? '500' : '5000', '--selection-size', '500']);
       const evalArgs = ['--eps', '0.05,0.1', '--test-size', count, '--validation-size', validationSize];
-      output.note(`[${++step}/${steps}] evaluating CNNLight before and after repair (FGSM and PGD-40, fresh attacks on each)`);
-      const before = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light'), ...evalArgs]);
-      const after = await run<EvalSummary>('', evalCommand, ['--model', join(out, 'cnn-light-repaired'), ...evalArgs]);
+      output.note(`[${++step}/${steps}] evaluating CNNLight before and after repair (AutoAttack quick, and FGSM and PGD-40 for continuity; fresh attacks on each)`);
+      const evalBoth = async (dir: string): Promise<EvalSummary> => {
+        const suite = await run<EvalSummary>('', evalCommand, ['--model', dir, '--suite', 'quick', ...evalArgs]);
+        const pgd = await run<EvalSummary>('', evalCommand, ['--model', dir, '--attacks', 'fgsm,pgd', ...evalArgs]);
+        return { cleanAccuracy: suite.cleanAccuracy, robust: [suite.robust[suite.robust.length - 1]!, ...pgd.robust] };
+      };
+      const before = await evalBoth(join(out, 'cnn-light'));
+      const after = await evalBoth(join(out, 'cnn-light-repaired'));
       const seconds = (performance.now() - started) / 1000;
 
-      const robustRow = (name: string, train: TrainSummary, robust: RobustnessSummary) => [
+      const robustRow = (name: string, train: TrainSummary, robust: RobustnessSummary, pgd: EvalSummary) => [
         name,
         pct(train.testAccuracy),
         ...robust.worstCase[0]!.robustAccuracy.map(pct),
+        ...pgd.robust.flatMap((r) => r.robustAccuracy).map(pct),
         ...(robust.internalLayers?.layers.map((l) => l.robustAccuracy.map(pct).join(' / ')) ?? []),
       ];
       const epsilons = bpRobust.worstCase[0]!.epsilons;
       const layers = bpRobust.internalLayers?.layers.map((l) => l.layer) ?? [];
-      const header = ['MLP', 'test accuracy', ...epsilons.map((e) => `FGSM+PGD ε=${e}`), ...layers.map((k) => `layer ${k}, ρ=${bpRobust.internalLayers!.rhos.join('/')}`)];
-      const rows = [robustRow('BP', bp, bpRobust), robustRow('AROVR', arovr, arovrRobust)];
+      const header = ['MLP', 'test accuracy', ...epsilons.map((e) => `AutoAttack quick ε=${e}`), ...bpPgd.robust.flatMap((r) => r.epsilons.map((e) => `${r.attack === 'pgd' ? 'PGD-20' : r.attack.toUpperCase()} ε=${e}`)), ...layers.map((k) => `layer ${k}, ρ=${bpRobust.internalLayers!.rhos.join('/')}`)];
+      const rows = [robustRow('BP', bp, bpRobust, bpPgd), robustRow('AROVR', arovr, arovrRobust, arovrPgd)];
       const cnnRows = [before, after].map((r, i) => [i === 0 ? 'CNNLight' : 'CNNLight repaired', pct(r.cleanAccuracy), ...r.robust.flatMap((a) => a.robustAccuracy.map(pct))]);
       const cnnHeader = ['model', 'clean accuracy', ...before.robust.flatMap((a) => a.epsilons.map((e) => `${a.attack} ε=${e}`))];
       const repairLine = `${repair.original.violatedCount} → ${repair.chosen.violatedCount} of ${repair.adversarialSet.count} adversarial training examples violated after repair (${repair.outcome.reason}): ${repair.outcome.explanation}`;
@@ -87,7 +96,7 @@ export const tourCommand: Command = {
           { type: 'table', title: 'MLP robustness (accuracy under attack; internal layers: accuracy at ρ values)', header, rows },
           {
             type: 'line-chart',
-            title: 'Robust accuracy vs ε (L∞, worst case of FGSM and PGD-20)',
+            title: 'Robust accuracy vs ε (L∞, AutoAttack quick: APGD-CE, APGD-T, Square on survivors; inputs clipped to [0, 1])',
             x: { label: 'ε' },
             y: { label: 'robust accuracy', domain: [0, 1] },
             series: [
