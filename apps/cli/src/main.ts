@@ -46,6 +46,15 @@ function fileErrorOf(error: unknown): FileSafetyError | undefined {
 }
 
 const debug = process.argv.includes('--debug');
+// Ctrl-C before a command's own handler is in place (loading a model, starting the backend):
+// exit 130 at once; outputs are written atomically and locks released at exit, so nothing is left half-done.
+process.on('SIGINT', () => {
+  if (process.listenerCount('SIGINT') > 1) return; // a command's handler stops its work at the next safe point
+  const command = process.argv[2] ?? 'command';
+  // The tour's earlier steps have written their (complete) folders; any other command writes only at the end.
+  process.stderr.write(`liftguard: stopped by Ctrl-C before the ${command} finished${command === 'tour' ? '; the steps done so far are in the output folder' : '; nothing was written'}\n`);
+  process.exit(130);
+});
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -45,7 +45,9 @@ export class Output {
       bar.start(total, 0, { status: '' });
       return { update: (value, status = '') => bar.update(value, { status }), stop: () => bar.stop() };
     }
-    let lastPercent = -1;
+    // One line at the start too, so a log shows what is running before the first quarter is done.
+    process.stderr.write(`${label}: 0/${total}\n`);
+    let lastPercent = 0;
     return {
       update: (value, status = '') => {
         const percent = Math.floor((100 * value) / Math.max(1, total));

@@ -47,7 +47,9 @@ describe('Ctrl-C', () => {
   it('attack stops at the next step, writes nothing and exits 130', async () => {
     const out = join(work, 'robustness.json');
     const run = runCliInBackground(['attack', '--model', model, '--out', out, '--attacks', 'pgd', '--steps', '5000', '--count', '2000', '--eps', '0.1', '--examples', '0', '--validation-size', '100', '--test-size', '2000']);
-    await sleep(4000);
+    // Interrupt once the attack runs (not while the model loads, which a loaded machine can stretch).
+    await run.waitFor(/pgd on 2000 images: 0\/1/);
+    await sleep(1500);
     run.interrupt();
     const done = await run.done;
     expect(done.code).toBe(130);
