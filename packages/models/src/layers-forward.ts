@@ -38,7 +38,6 @@ interface Epilogue {
   batchNorm?: LayerLike;
   activation: 'linear' | 'relu' | 'relu6';
   output: string;
-  absorbed: number;
 }
 
 /** Inference batch norm as a per-channel (factor, shift): y = x·factor + shift. */
@@ -217,7 +216,7 @@ export function compileForward(model: LayersModelLike, outputName: string): ((x:
     const { inputs, output } = edges.get(layer)!;
     if (isFusableConv(layer)) {
       const own = activationOf(layer.getConfig()) as Epilogue['activation'];
-      const epilogue: Epilogue = { activation: own, output, absorbed: 0 };
+      const epilogue: Epilogue = { activation: own, output };
       let next = soleReader(output);
       if (own === 'linear' && next && isLastAxisBatchNorm(next, 4) && activationOf(next.getConfig()) === 'linear') {
         epilogue.batchNorm = next;
