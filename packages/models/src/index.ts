@@ -28,6 +28,7 @@ export {
   type SymbolicTensorLike,
 } from './layers-model-classifier.js';
 export { logitsHead, type LogitsHead } from './logits-head.js';
+export { compileForward } from './layers-forward.js';
 export { withInputSpace, resolveInputRange, namedInputRanges, InputSpaceError, type InputSpace, type InputRangeName } from './input-space.js';
 export { functionClassifier, type FunctionClassifierOptions } from './function-classifier.js';
 export {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { applyGradientOverrides, assertInputShape, type Classifier } from '@liftguard/tensor';
 import { withInputSpace, type InputSpace } from './input-space.js';
+import { compileForward } from './layers-forward.js';
 import { logitsHead, type LogitsHead } from './logits-head.js';
 
 /** A symbolic tensor of a tfjs-layers graph: its name (for `execute`) and shape. */
@@ -25,6 +26,10 @@ export interface LayerLike {
   readonly input: SymbolicTensorLike | SymbolicTensorLike[];
   readonly output: SymbolicTensorLike | SymbolicTensorLike[];
   readonly trainableWeights: readonly LayerVariableLike[];
+  /** All weights, trainable or not (batch norm's moving statistics); tfjs-layers has it. */
+  readonly weights?: readonly LayerVariableLike[];
+  /** Runs the layer on concrete tensors (tfjs-layers' `apply`). */
+  apply?(inputs: tf.Tensor | tf.Tensor[], kwargs?: { training?: boolean }): unknown;
 }
 
 /** The parts of a tfjs-layers `LayersModel` the wrapper uses (so this package does not depend on tfjs-layers). */
@@ -34,6 +39,8 @@ export interface LayersModelLike {
   readonly layers: readonly LayerLike[];
   readonly trainableWeights: readonly LayerVariableLike[];
   apply(inputs: tf.Tensor, kwargs?: { training?: boolean }): unknown;
+  /** tfjs-layers models have it ('Functional', 'Sequential'); an object without it is run only through `execute`. */
+  getClassName?(): string;
   /** Runs the graph up to internal tensors (inference mode). */
   execute(inputs: tf.Tensor, outputs: string): tf.Tensor | tf.Tensor[];
 }
@@ -44,6 +51,12 @@ export interface LayersModelClassifierOptions extends InputSpace {
    * logits. Default: the model's output layer, looking through a final softmax/sigmoid.
    */
   logitsLayer?: string;
+  /**
+   * Run the graph as LiftGuard's op-level forward (`compileForward`: conv → batch norm →
+   * relu/relu6 as one fused kernel whose input gradient skips the filter gradient); default
+   * true. False runs tfjs-layers' own `execute` (the reference the fused path is tested against).
+   */
+  fuse?: boolean;
 }
 
 /** A LayersModel wrapped as a Classifier, with what the wrapper found (for reports and `inspect`). */
@@ -80,8 +93,12 @@ export function layersModelClassifier(model: LayersModelLike, options: LayersMod
   }
   // tfjs-layers may have been imported after initBackend, replacing LiftGuard's gradients.
   applyGradientOverrides();
-  const { logitsLayer, ...space } = options;
+  const { logitsLayer, fuse = true, ...space } = options;
   const head = logitsHead(model, logitsLayer);
+  const execute = (x: tf.Tensor) => model.execute(x, head.tensorName) as tf.Tensor;
+  // Only a tfjs-layers model is walked layer by layer; another implementation's execute is its contract.
+  const isLayersModel = typeof model.getClassName === 'function';
+  const forward = (fuse && isLayersModel ? compileForward(model, head.tensorName) : null) ?? execute;
   const inner: Classifier = {
     inputShape: inputShape as number[],
     numClasses: head.numClasses,
@@ -89,7 +106,7 @@ export function layersModelClassifier(model: LayersModelLike, options: LayersMod
     predict(x: tf.Tensor): tf.Tensor2D {
       // tfjs-layers leaves intermediate activations alive when applied eagerly.
       assertInputShape(x, inputShape as number[]);
-      return tf.tidy(() => head.logits(model.execute(x, head.tensorName) as tf.Tensor));
+      return tf.tidy(() => head.logits(forward(x)));
     },
   };
   const classifier = withInputSpace(inner, space);

@@ -1,4 +1,4 @@
-import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BlasLibrary } from './blas-library.js';
 import { applyEpilogue, fitsLastAxis, isFusedActivation, type FusedActivation } from './fused-epilogue.js';
 import { col2imAdd, im2col, imagesPerChunk, isPointwise, patchSize } from './im2col.js';
@@ -55,7 +55,22 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: ConvAttrs): 
   );
 }
 
-/** y = conv(x, w) (+ bias, activation) as im2col + one GEMM per chunk; NHWC only. */
+/** Every row of `y` (rows of `channels`) set to `bias` (one value or one per channel), by doubling native copies. */
+export function fillRows(y: Float32Array, bias: Float32Array, channels: number): void {
+  if (bias.length === 1) {
+    y.fill(bias[0]!);
+    return;
+  }
+  y.set(bias.subarray(0, channels), 0);
+  for (let filled = channels; filled < y.length; filled *= 2) y.copyWithin(filled, 0, Math.min(filled, y.length - filled));
+}
+
+/**
+ * y = conv(x, w) (+ bias, activation) as im2col + one GEMM per chunk; NHWC only. The bias is
+ * the GEMM's initial C (β = 1) and relu/relu6 run as the backend's own SIMD kernel: a
+ * JavaScript epilogue over the output measured 2–7× the GEMM's own time on MobileNetV2's 1×1
+ * convs (docs/benchmarks/mobilenet.md).
+ */
 function forward(blas: BlasLibrary, previous: KernelConfig, fused: boolean): KernelFunc {
   return (args) => {
     const { backend } = args;
@@ -75,7 +90,10 @@ function forward(blas: BlasLibrary, previous: KernelConfig, fused: boolean): Ker
     const w = heapView(backend, filter);
     const k = patchSize(c);
     const rowsPerImage = c.outHeight * c.outWidth;
-    if (isPointwise(c)) blas.sgemm(false, false, c.batchSize * rowsPerImage, cout, k, 1, xs, k, w, cout, 0, y, cout);
+    const withBias = fused && bias !== undefined;
+    if (withBias) fillRows(y, heapView(backend, bias), cout);
+    const beta = withBias ? 1 : 0;
+    if (isPointwise(c)) blas.sgemm(false, false, c.batchSize * rowsPerImage, cout, k, 1, xs, k, w, cout, beta, y, cout);
     else {
       const chunk = imagesPerChunk(c, maxPatchFloats);
       for (let first = 0; first < c.batchSize; first += chunk) {
@@ -83,11 +101,20 @@ function forward(blas: BlasLibrary, previous: KernelConfig, fused: boolean): Ker
         const col = patchBuffer(count * rowsPerImage * k);
         im2col(c, xs, first, count, col);
         const rows = count * rowsPerImage;
-        blas.sgemm(false, false, rows, cout, k, 1, col, k, w, cout, 0, y.subarray(first * rowsPerImage * cout, (first + count) * rowsPerImage * cout), cout);
+        blas.sgemm(false, false, rows, cout, k, 1, col, k, w, cout, beta, y.subarray(first * rowsPerImage * cout, (first + count) * rowsPerImage * cout), cout);
       }
     }
-    if (fused && (bias || (attrs.activation && attrs.activation !== 'linear'))) {
-      applyEpilogue(y, cout, bias && heapView(backend, bias), attrs.activation as FusedActivation, prelu && heapView(backend, prelu), attrs.leakyreluAlpha);
+    const activation = fused ? ((attrs.activation ?? 'linear') as FusedActivation) : 'linear';
+    if (activation === 'relu' || activation === 'relu6') {
+      const own = getKernel(activation === 'relu' ? 'Relu' : 'Relu6', 'wasm');
+      if (own) {
+        const activated = own.kernelFunc({ inputs: { x: out }, backend, attrs: {} }) as TensorInfo;
+        backend.disposeData(out.dataId);
+        return activated;
+      }
+    }
+    if (activation !== 'linear') {
+      applyEpilogue(heapView(backend, out), cout, undefined, activation, prelu && heapView(backend, prelu), attrs.leakyreluAlpha);
     }
     return out;
   };

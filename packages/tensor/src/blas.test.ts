@@ -144,6 +144,38 @@ describe.skipIf(!libraryHere)('wasm with BLAS kernels (a BLAS library is install
   }
 });
 
+describe('fused conv2d epilogues on BLAS (bias as the GEMM initial C, relu/relu6 as the backend kernel)', () => {
+  for (const activation of ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'prelu'] as const) {
+    it(`${activation}: per-channel, scalar and no bias, 1×1 and 3×3 stride 2, equal cpu`, async () => {
+      const cases = [
+        { xShape: [4, 9, 9, 128], wShape: [1, 1, 128, 96], strides: 1, pad: 'valid' as const },
+        { xShape: [4, 17, 15, 32], wShape: [3, 3, 32, 64], strides: 2, pad: 'same' as const },
+      ];
+      for (const c of cases) {
+        const info = tf.backend_util.computeConv2DInfo(c.xShape as [number, number, number, number], c.wShape as [number, number, number, number], c.strides, 1, c.pad);
+        expect(convUsesBlas(info)).toBe(true);
+      }
+      const inputs = cases.map((c) => ({ x: values(c.xShape), w: values(c.wShape), bias: values([c.wShape[3]!]), alpha: values([c.wShape[3]!]) }));
+      const [reference, actual] = await onCpuAndWasm(() =>
+        cases.flatMap((c, i) => {
+          const { x, w, bias, alpha } = inputs[i]!;
+          const args = {
+            x: tf.tensor4d(x, c.xShape as [number, number, number, number]),
+            filter: tf.tensor4d(w, c.wShape as [number, number, number, number]),
+            strides: c.strides,
+            pad: c.pad,
+            activation,
+            leakyreluAlpha: 0.1,
+            ...(activation === 'prelu' ? { preluActivationWeights: tf.tensor1d(alpha) } : {}),
+          };
+          return [tf.fused.conv2d({ ...args, bias: tf.tensor1d(bias) }), tf.fused.conv2d({ ...args, bias: tf.scalar(0.3) }), tf.fused.conv2d(args)];
+        }),
+      );
+      expectClose(actual, reference, 2e-5);
+    });
+  }
+});
+
 describe('the plain wasm path', () => {
   const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
   const report = (env: Record<string, string>) =>

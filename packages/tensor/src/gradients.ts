@@ -1,6 +1,7 @@
 import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { fusedBatchNormGradient } from './batch-norm-gradient.js';
 import { clipByValueGradient } from './clip-gradient.js';
+import { fusedConv2dGradient, fusedDepthwiseConv2dGradient } from './fused-conv-gradient.js';
 
 /** Kernels whose gradient must be registered: a canary for the whole registration. */
 const canaryGradients = ['BatchMatMul', 'Conv2D', 'Relu', 'Softmax', 'Sum', 'Add'];
@@ -26,12 +27,13 @@ export function registerGradients(): Promise<void> {
 
 /**
  * LiftGuard's replacements of tfjs-core gradients (same values, faster): see
- * batch-norm-gradient.ts and clip-gradient.ts. Importing @tensorflow/tfjs-layers re-registers
+ * batch-norm-gradient.ts and clip-gradient.ts; plus lazy gradients of the fused conv kernels
+ * (fused-conv-gradient.ts), which tfjs-core leaves to a customGrad. Importing @tensorflow/tfjs-layers re-registers
  * every tfjs-core gradient, so code that loads it after `initBackend` calls this again (the
  * models package does).
  */
 export function applyGradientOverrides(): void {
-  for (const config of [fusedBatchNormGradient, clipByValueGradient]) {
+  for (const config of [fusedBatchNormGradient, clipByValueGradient, fusedConv2dGradient, fusedDepthwiseConv2dGradient]) {
     if (getGradient(config.kernelName) !== config) registerGradient(config);
   }
 }

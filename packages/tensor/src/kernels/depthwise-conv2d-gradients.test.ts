@@ -49,6 +49,10 @@ describe('depthwise conv gradients on wasm', () => {
     { name: 'MobileNet block: 3×3 stride 1 same, 16 channels', x: [2, 9, 9, 16], k: [3, 3], m: 1, stride: [1, 1], pad: 'same' as const, offsets: [1, 1] },
     { name: 'MobileNet downsampling: 3×3 stride 2 same (pads bottom/right only)', x: [2, 10, 10, 8], k: [3, 3], m: 1, stride: [2, 2], pad: 'same' as const, offsets: [0, 0] },
     { name: 'multiplier 3, strides [2,1], valid', x: [1, 7, 6, 2], k: [3, 2], m: 3, stride: [2, 1], pad: 'valid' as const, offsets: [0, 0] },
+    { name: 'stride 2 valid, odd sizes', x: [2, 9, 7, 3], k: [3, 3], m: 1, stride: [2, 2], pad: 'valid' as const, offsets: [0, 0] },
+    { name: 'strides [2, 1] same, odd sizes', x: [1, 7, 8, 4], k: [3, 3], m: 1, stride: [2, 1], pad: 'same' as const, offsets: [1, 1] },
+    { name: '5×5 stride 2 same, odd size', x: [2, 11, 11, 3], k: [5, 5], m: 1, stride: [2, 2], pad: 'same' as const, offsets: [2, 2] },
+    { name: '3×3 stride 3 valid', x: [1, 10, 9, 2], k: [3, 3], m: 1, stride: [3, 3], pad: 'valid' as const, offsets: [0, 0] },
     { name: 'explicit padding wider than the filter (direct-loop path)', x: [1, 4, 4, 2], k: [2, 2], m: 1, stride: [1, 1], pad: [[0, 0], [3, 0], [0, 2], [0, 0]] as Pad, offsets: [3, 0] },
   ];
   for (const c of cases) {

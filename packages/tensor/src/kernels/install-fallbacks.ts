@@ -4,6 +4,7 @@ import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { installDepthwiseGradients } from './depthwise-conv2d-gradients.js';
 import { installSubPixelInputGradient, uninstallSubPixelInputGradient } from './sub-pixel-input-gradient.js';
 import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from './transpose-free-matmul.js';
+import { installSharedIdentity, uninstallSharedIdentity } from './shared-identity.js';
 import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** One kernel LiftGuard provides or replaces on a backend, and why. */
@@ -21,6 +22,8 @@ const installedByBackend = new Map<string, InstalledFallback[]>();
 const slowTransposedMatMul = new Set(['wasm']);
 /** Backends whose Conv2DBackpropInput is a direct loop while their Conv2D is fast (XNNPACK). */
 const slowConvInputGradient = new Set(['wasm']);
+/** Backends whose Identity copies the data (the tape clones every tensor a gradient saves). */
+const copyingIdentity = new Set(['wasm']);
 
 /**
  * Fills the kernel gaps of one backend through tfjs's kernel registry, before or after it
@@ -46,6 +49,14 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
       backendName,
       kind: 'wrapped',
       reason: 'input gradient as one forward Conv2D over stride² phases + an interleaving transpose (the native kernel is a direct loop)',
+    });
+  }
+  if (copyingIdentity.has(backendName) && installSharedIdentity(backendName)) {
+    installed.push({
+      kernelName: 'Identity',
+      backendName,
+      kind: 'wrapped',
+      reason: 'shares the input data (one more reference) instead of copying it, as the cpu backend does: the tape clones every tensor a gradient saves',
     });
   }
   if (installConv2dBackpropFilter(backendName)) {
@@ -93,6 +104,7 @@ export function uninstallFallbacks(backendName: string): void {
   if (backendName === 'wasm') suspendBlas();
   uninstallTransposeFreeMatMul(backendName);
   uninstallSubPixelInputGradient(backendName);
+  uninstallSharedIdentity(backendName);
   for (const { kernelName, kind } of installed) {
     if (kind === 'added') unregisterKernel(kernelName, backendName);
   }
