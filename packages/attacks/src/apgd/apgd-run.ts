@@ -9,6 +9,7 @@ import {
   selectRows,
   type ApgdNorm,
 } from './apgd-geometry.js';
+import { eotLossAndGradient } from './eot-gradient.js';
 
 /** One APGD run on a batch; every tensor here belongs to the caller. */
 export interface ApgdRunInput {
@@ -24,6 +25,8 @@ export interface ApgdRunInput {
   steps: number;
   /** Condition 1's threshold ρ (0.75 in the paper). */
   rho: number;
+  /** Forward/backward passes averaged per step, for randomized models (default 1). */
+  eotSamples?: number;
   random: Random;
 }
 
@@ -42,28 +45,9 @@ const momentum = 0.75;
 // The initial step size, a multiple of ε (2ε: the step can cross the ball at first).
 const initialStep = 2;
 
-/** Loss, predicted class and input gradient at z, from one forward and backward pass. */
+/** Loss, predicted class and input gradient at z (averaged over the EOT passes). */
 function evaluate(input: ApgdRunInput, z: tf.Tensor, seed: tf.Tensor) {
-  const classes = input.model.numClasses;
-  const { value, grad } = tf.tidy(() =>
-    // Loss and logits side by side: the seed back-propagates only the loss column.
-    tf.valueAndGrad((point: tf.Tensor) => {
-      const logits = input.model.predict(point);
-      return tf.concat([tf.expandDims(input.objective(logits), 1), logits], 1);
-    })(z, seed),
-  );
-  const values = value.dataSync();
-  value.dispose();
-  const n = z.shape[0]!;
-  const loss = new Float32Array(n);
-  const predicted = new Int32Array(n);
-  for (let i = 0, at = 0; i < n; i++, at += classes + 1) {
-    loss[i] = values[at]!;
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (values[at + 1 + c]! > values[at + 1 + best]!) best = c;
-    predicted[i] = best;
-  }
-  return { grad, loss, predicted };
+  return eotLossAndGradient(input.model, input.objective, z, seed, input.eotSamples ?? 1);
 }
 
 /**

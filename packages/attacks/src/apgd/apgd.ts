@@ -49,6 +49,7 @@ export function apgd(options: ApgdOptions): ApgdAttack {
             bounds: problem.bounds,
             steps: config.steps,
             rho: config.rho,
+            eotSamples: config.eotSamples,
             random: problem.random.fork(`restart ${restart}`),
           }),
         );
@@ -105,6 +106,7 @@ export function apgdTargeted(
                 bounds: problem.bounds,
                 steps: config.steps,
                 rho: config.rho,
+                eotSamples: config.eotSamples,
                 random: problem.random.fork(`target ${rank} restart ${restart}`),
               });
             } finally {
