@@ -13,6 +13,7 @@ import {
 import type { ApgdNorm } from './apgd-geometry.js';
 import { apgdSteps } from './apgd-run.js';
 import { SurvivorPool } from './survivor-pool.js';
+import { drainSteps } from '../drain-steps.js';
 
 /**
  * APGD-CE / APGD-DLR (Croce & Hein, ICML 2020): step-size-free PGD with momentum and
@@ -26,7 +27,7 @@ export function apgd(options: ApgdOptions): ApgdAttack {
     norm: config.norm,
     config,
     perturb(problem) {
-      return drain(this.perturbInSteps(problem));
+      return drainSteps(this.perturbInSteps(problem));
     },
     *perturbInSteps(problem: AttackProblem) {
       if (problem.targeted && config.loss === 'dlr')
@@ -79,7 +80,7 @@ export function apgdTargeted(
     norm: config.norm,
     config,
     perturb(problem: AttackProblem) {
-      return drain(this.perturbInSteps(problem));
+      return drainSteps(this.perturbInSteps(problem));
     },
     *perturbInSteps(problem: AttackProblem) {
       if (problem.targeted)
@@ -127,12 +128,4 @@ function cleanRanking(problem: AttackProblem): Int32Array {
     const logits = problem.model.predict(problem.x);
     return tf.topk(logits, classes).indices.dataSync() as Int32Array;
   });
-}
-
-/** Runs a stepwise attack to the end without pausing (the synchronous `perturb`). */
-function drain<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
 }
