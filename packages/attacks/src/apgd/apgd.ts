@@ -40,10 +40,10 @@ export function apgd(options: ApgdOptions): ApgdAttack {
           apgdSteps({
             model: problem.model,
             x,
-            objective: (logits) =>
+            objective: (logits, rows) =>
               config.loss === 'dlr'
-                ? dlrLoss(logits, labels)
-                : attackObjective(logits, labels, 'cross-entropy', problem.targeted),
+                ? dlrLoss(logits, rowsOf(labels, rows))
+                : attackObjective(logits, rowsOf(labels, rows), 'cross-entropy', problem.targeted),
             reached,
             norm: config.norm as ApgdNorm,
             epsilon: problem.epsilon,
@@ -71,9 +71,7 @@ export type ApgdAttack = Attack & {
  * `targetClasses` classes ranked highest after the label by the clean logits, each on the
  * examples still robust. Untargeted: success is any prediction other than the label.
  */
-export function apgdTargeted(
-  options: ApgdTargetedOptions,
-): ApgdAttack {
+export function apgdTargeted(options: ApgdTargetedOptions): ApgdAttack {
   const config = resolveApgdTargetedConfig(options);
   return {
     name: config.attack,
@@ -100,7 +98,8 @@ export function apgdTargeted(
               return yield* apgdSteps({
                 model: problem.model,
                 x,
-                objective: (logits) => targetedDlrLoss(logits, labels, target),
+                objective: (logits, rows) =>
+                  targetedDlrLoss(logits, rowsOf(labels, rows), rowsOf(target, rows)),
                 reached,
                 norm: config.norm as ApgdNorm,
                 epsilon: problem.epsilon,
@@ -119,6 +118,11 @@ export function apgdTargeted(
       return pool.result();
     },
   };
+}
+
+/** The entries of a per-example tensor for the batch rows being evaluated (null: all). */
+function rowsOf(t: tf.Tensor1D, rows: tf.Tensor1D | null): tf.Tensor1D {
+  return rows === null ? t : tf.gather(t, rows);
 }
 
 /** Per example, the classes sorted by decreasing clean logit, flattened [N·C]. */
