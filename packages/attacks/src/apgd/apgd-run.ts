@@ -81,24 +81,17 @@ export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, 
     const m = active.length;
     const all = m === n;
     if (!all) packRows(active, point, packed, w);
-    return tf.tidy(() => {
-      const z = tf.tensor(
-        all ? point : packed.subarray(0, m * w),
-        [m, ...x.shape.slice(1)],
-        'float32',
-      );
+    // The arrays are returned outside tidy, which would walk them element by element.
+    let result: { loss: Float32Array; predicted: Int32Array } | undefined;
+    tf.tidy(() => {
+      const z = tf.tensor(all ? point : packed.subarray(0, m * w), [m, ...x.shape.slice(1)], 'float32');
       const rows = all ? null : tf.tensor1d(active, 'int32');
       const seed = tf.concat([tf.ones([m, 1]), tf.zeros([m, input.model.numClasses])], 1);
-      const result = eotLossAndGradient(
-        input.model,
-        (logits) => input.objective(logits, rows),
-        z,
-        seed,
-        samples,
-      );
-      unpackRows(active, result.grad.dataSync() as Float32Array, grad, w);
-      return { loss: result.loss, predicted: result.predicted };
+      const evaluated = eotLossAndGradient(input.model, (logits) => input.objective(logits, rows), z, seed, samples);
+      unpackRows(active, evaluated.grad.dataSync() as Float32Array, grad, w);
+      result = { loss: evaluated.loss, predicted: evaluated.predicted };
     });
+    return result!;
   };
 
   const start = randomStart(x, epsilon, norm, bounds, input.random);

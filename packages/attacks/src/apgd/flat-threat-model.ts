@@ -60,15 +60,17 @@ export class FlatThreatModel {
       const eta = stepSize[r]!;
       if (this.norm === 'linf') {
         const { low, high } = this;
+        const keep = 1 - alpha;
+        // Ternaries, not Math.min/max: this loop is the step's only work outside the model.
         for (let j = at; j < at + w; j++) {
           const g = grad[j]!;
           const c = current[j]!;
           const lo = low[j]!;
           const hi = high[j]!;
-          const s = g > 0 ? 1 : g < 0 ? -1 : g === 0 ? 0 : NaN;
-          const zj = Math.min(Math.max(c + eta * s, lo), hi);
-          const moved = c + alpha * (zj - c) + (1 - alpha) * (c - previous[j]!);
-          next[j] = Math.min(Math.max(moved, lo), hi);
+          const up = c + (g > 0 ? eta : g < 0 ? -eta : 0);
+          const zj = up < lo ? lo : up > hi ? hi : up;
+          const moved = c + alpha * (zj - c) + keep * (c - previous[j]!);
+          next[j] = moved < lo ? lo : moved > hi ? hi : moved;
         }
         continue;
       }

@@ -104,10 +104,14 @@ export function* fabSteps(input: FabRunInput): Generator<void, FabRunResult, voi
       });
       current.dispose();
       current = next;
-      const [predicted, lengths] = tf.tidy(() => [
-        tf.argMax(model.predict(tf.reshape(current, x.shape)), 1).dataSync(),
-        rowNorms(tf.sub(current, clean), norm).dataSync(),
+      // Read outside tidy: tidy walks what its callback returns, element by element for typed arrays.
+      const [predictedTensor, lengthsTensor] = tf.tidy(() => [
+        tf.argMax(model.predict(tf.reshape(current, x.shape)), 1),
+        rowNorms(tf.sub(current, clean), norm),
       ]);
+      const predicted = predictedTensor!.dataSync();
+      const lengths = lengthsTensor!.dataSync();
+      tf.dispose([predictedTensor!, lengthsTensor!]);
       const misclassified = new Uint8Array(n);
       const closer = new Uint8Array(n);
       for (let i = 0; i < n; i++) {

@@ -58,11 +58,12 @@ export function square(options: SquareOptions): SquareAttack {
  */
 function margins(problem: AttackProblem, rows: Float32Array, labels: Int32Array): Float32Array {
   const count = labels.length;
-  const logits = tf.tidy(() =>
-    problem.model
-      .predict(tf.tensor(rows, [count, ...problem.x.shape.slice(1)], 'float32'))
-      .dataSync(),
+  // Read outside tidy: tidy walks what its callback returns, element by element for a typed array.
+  const predicted = tf.tidy(() =>
+    problem.model.predict(tf.tensor(rows, [count, ...problem.x.shape.slice(1)], 'float32')),
   );
+  const logits = predicted.dataSync();
+  predicted.dispose();
   const classes = logits.length / Math.max(count, 1);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
