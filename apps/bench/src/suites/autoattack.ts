@@ -153,7 +153,7 @@ export const suite: BenchSuite = {
           ['ε', 'stage', 'LiftGuard', 'PyTorch', 'LiftGuard / PyTorch'],
           epsilons.flatMap((epsilon, e) => stages.map((s, k) => {
             const p = peer?.rows[e]?.suite?.stages[k] ?? null;
-            return [epsilon, s.name, `${s.broken[e]} / ${s.attacked[e]}, ${seconds(s.timingsMs[e]!)}`, p ? `${p.broken} / ${p.attacked}, ${seconds(p.ms)}` : '—', p && p.ms > 0 ? ratio(s.timingsMs[e]!, p.ms) : '—'];
+            return [epsilon, s.name, `${s.broken[e]} / ${s.attacked[e]}, ${seconds(s.timingsMs[e]!)}`, p ? `${p.broken} / ${p.attacked}, ${seconds(p.ms)}` : '—', p && p.attacked > 0 && s.attacked[e]! > 0 ? ratio(s.timingsMs[e]!, p.ms) : '—'];
           })),
         ),
         `Gradient-masking checks on this run (\`gradientMaskingChecks\`, ${Math.min(64, images)} sampled images): ${warnings.length === 0 ? 'none fired.' : warnings.map((w) => `\`${w.check}\`: ${w.message}`).join('; ')}`,
