@@ -111,6 +111,7 @@ export const suite: BenchSuite = {
           timeRatioToDropBroken: p && o.ms / p.dropBrokenMs,
           accuracyDifferencePoints: p && 100 * (o.robustAccuracy - p.referenceRobustAccuracy),
           goalMet: p && meetsGoal(o.ms, p.referenceMs, o.robustAccuracy, p.referenceRobustAccuracy),
+          goalMetAtEqualWork: p && meetsGoal(o.ms, p.dropBrokenMs, o.robustAccuracy, p.dropBrokenRobustAccuracy),
         };
       });
       const stages = standard.stages.map((s) => ({ name: s.name, attacked: s.attacked, broken: s.broken, robustAccuracy: s.robustAccuracy, timingsMs: s.timingsMs }));
@@ -129,7 +130,10 @@ export const suite: BenchSuite = {
           `CNNLight (${recipeKey(recipe)}, weights \`${model.weightsSha256.slice(0, 16)}…\`), the first ${images.toLocaleString('en-US')} MNIST test images, L∞. Clean accuracy ${percent(cleanAccuracy)}` +
           (peer ? ` (PyTorch ${percent(peer.cleanAccuracy)}; clean predictions agree on ${agree} of ${images}).` : '.') +
           ' **Every evaluation, on both sides, clips every point to the input range [0, 1]** (and projects it onto the ε-ball) before it is judged.',
-        `Goal of issue #18: LiftGuard's time ≤ ${goalRatio.toFixed(1)}× PyTorch's, robust accuracy within ${goalPoints} points. APGD-CE: **${verdict(apgdRows)}**; the standard suite: **${verdict(suiteRows)}**.`,
+        `Goal of issue #18: LiftGuard's time ≤ ${goalRatio.toFixed(1)}× PyTorch's, robust accuracy within ${goalPoints} points. ` +
+          `APGD-CE against PyTorch running it as the reference code does (every example stepped all 100 steps): **${verdict(apgdRows)}** — but only because LiftGuard stops stepping broken examples; ` +
+          `against PyTorch doing the same work (dropping broken examples too): **${verdict(apgdRows.map((r) => ({ goalMet: r.goalMetAtEqualWork })))}**. ` +
+          `The standard suite (both sides drop broken examples in their APGD stages): **${verdict(suiteRows)}**.`,
         '## APGD-CE, 100 steps: LiftGuard next to PyTorch',
         `Both sides: clean pass, APGD-CE on the clean-correct images (one run, start on the ε-sphere, seed 0), robust accuracy; one timed run each, no warm-up. ` +
           `LiftGuard: \`runAttack(model, …, apgd({ norm: 'linf', steps: 100 }))\`, which stops stepping an example once it is misclassified (its successful point is kept). ` +
@@ -168,7 +172,7 @@ export const suite: BenchSuite = {
         epsilons,
         steps,
         clipping: 'every point is clipped to [0, 1] and projected onto the ε-ball before it is judged, on both sides',
-        goal: { maxTimeRatio: goalRatio, maxAccuracyDifferencePoints: goalPoints, apgdCe: verdict(apgdRows), standardSuite: verdict(suiteRows) },
+        goal: { maxTimeRatio: goalRatio, maxAccuracyDifferencePoints: goalPoints, apgdCeAgainstReference: verdict(apgdRows), apgdCeAtEqualWork: verdict(apgdRows.map((r) => ({ goalMet: r.goalMetAtEqualWork }))), standardSuite: verdict(suiteRows) },
         cleanAccuracy,
         apgdCe: apgdRows,
         pytorch: peer && { version: peer.torch, threads: peer.threads, cleanAccuracy: peer.cleanAccuracy, cleanPredictionsAgree: agree },

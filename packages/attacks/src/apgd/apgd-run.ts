@@ -86,7 +86,7 @@ export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, 
     tf.tidy(() => {
       const z = tf.tensor(all ? point : packed.subarray(0, m * w), [m, ...x.shape.slice(1)], 'float32');
       const rows = all ? null : tf.tensor1d(active, 'int32');
-      const seed = tf.concat([tf.ones([m, 1]), tf.zeros([m, input.model.numClasses])], 1);
+      const seed = tf.ones([m]);
       const evaluated = eotLossAndGradient(input.model, (logits) => input.objective(logits, rows), z, seed, samples);
       unpackRows(active, evaluated.grad.dataSync() as Float32Array, grad, w);
       result = { loss: evaluated.loss, predicted: evaluated.predicted };

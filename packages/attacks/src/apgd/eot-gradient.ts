@@ -15,7 +15,7 @@ export interface LossAndGradient {
  * Loss, prediction and input gradient at z from `samples` forward and backward passes
  * (expectation over transformation, Athalye et al. 2018): a randomized model draws fresh noise
  * in every `predict`, so the mean gradient estimates the gradient of the expected loss.
- * `seed` is [N, C + 1] with ones in column 0: it back-propagates the loss column only.
+ * `seed` is ones [N]: each example's loss back-propagates to its own row.
  */
 export function eotLossAndGradient(
   model: Classifier,
@@ -28,26 +28,29 @@ export function eotLossAndGradient(
   const n = z.shape[0]!;
   const loss = new Float32Array(n);
   const predicted = new Int32Array(n);
-  // Loss and logits side by side, so one pass gives both.
-  const lossAndLogits = tf.valueAndGrad((point: tf.Tensor) => {
-    const logits = model.predict(point);
-    return tf.concat([tf.expandDims(objective(logits), 1), logits], 1);
+  let logits: tf.Tensor | null = null;
+  // The logits are kept out of the pass (tf.keep) to read the prediction without a second forward.
+  const lossOf = tf.valueAndGrad((point: tf.Tensor) => {
+    const out = model.predict(point);
+    logits = tf.keep(out);
+    return objective(out);
   });
   let grad: tf.Tensor | null = null;
   for (let sample = 0; sample < samples; sample++) {
-    const { value, grad: g } = tf.tidy(() => lossAndLogits(z, seed));
+    const { value, grad: g } = tf.tidy(() => lossOf(z, seed as tf.Tensor1D));
     const values = value.dataSync();
-    value.dispose();
+    const scores = logits!.dataSync();
+    tf.dispose([value, logits!]);
     if (grad === null) grad = g;
     else {
       const sum: tf.Tensor = tf.add(grad, g);
       tf.dispose([grad, g]);
       grad = sum;
     }
-    for (let i = 0, at = 0; i < n; i++, at += classes + 1) {
-      loss[i] = loss[i]! + values[at]!;
+    for (let i = 0, at = 0; i < n; i++, at += classes) {
+      loss[i] = loss[i]! + values[i]!;
       let best = 0;
-      for (let c = 1; c < classes; c++) if (values[at + 1 + c]! > values[at + 1 + best]!) best = c;
+      for (let c = 1; c < classes; c++) if (scores[at + c]! > scores[at + best]!) best = c;
       predicted[i] = best;
     }
   }
