@@ -27,8 +27,9 @@ export interface ApgdRunInput {
   eotSamples?: number;
   /**
    * Stop stepping an example once it reached the goal (its successful point is kept; later
-   * steps could only replace it by another success). Default: true unless eotSamples > 1,
-   * where one noisy pass's success is not final and the reference keeps stepping.
+   * steps could only replace it by another success); the objective then gets the rows still
+   * stepped. Default false (every example stepped, as the reference code); `apgd` and
+   * `apgdTargeted` turn it on unless eotSamples > 1 (one noisy pass's success is not final).
    */
   dropReached?: boolean;
   random: Random;
@@ -68,7 +69,7 @@ export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, 
   const { x, norm, epsilon, bounds, steps, rho } = input;
   const n = x.shape[0]!;
   const samples = input.eotSamples ?? 1;
-  const dropReached = input.dropReached ?? samples === 1;
+  const dropReached = input.dropReached ?? false;
   // The iterates live in flat float32 arrays: the tensors are only the model's input and gradient.
   const ball = new FlatThreatModel(Float32Array.from(x.dataSync()), n, norm, epsilon, bounds);
   const w = ball.width;

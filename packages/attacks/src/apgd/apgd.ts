@@ -51,6 +51,7 @@ export function apgd(options: ApgdOptions): ApgdAttack {
             steps: config.steps,
             rho: config.rho,
             eotSamples: config.eotSamples,
+            dropReached: config.eotSamples === 1,
             random: problem.random.fork(`restart ${restart}`),
           }),
         );
@@ -107,6 +108,7 @@ export function apgdTargeted(options: ApgdTargetedOptions): ApgdAttack {
                 steps: config.steps,
                 rho: config.rho,
                 eotSamples: config.eotSamples,
+                dropReached: config.eotSamples === 1,
                 random: problem.random.fork(`target ${rank} restart ${restart}`),
               });
             } finally {
