@@ -3,6 +3,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaksAsync, initBackend, Random } from '@liftguard/tensor';
 import { apgd, apgdTargeted } from './apgd/apgd.js';
 import { AttackAbortedError } from './errors.js';
+import { fabTargeted } from './fab/fab.js';
+import { square } from './square/square.js';
 import { fgsm, pgd } from './pgd.js';
 import { runAttack } from './run-attack.js';
 import { runAttacks } from './run-attacks.js';
@@ -63,6 +65,15 @@ describe('stopping attacks with an AbortSignal', () => {
     await assertNoLeaksAsync(async () => {
       for (const attack of [apgd({ norm: 'linf', steps: 5000 }), apgdTargeted({ norm: 'l2', steps: 5000, targetClasses: 3 })]) {
         const latency = await stopLatency((signal) => runAttack(model, { x, labels }, attack, { epsilons: [0.1], batchSize: 400, signal }), 150);
+        expect(latency).toBeLessThan(1000);
+      }
+    });
+  });
+
+  it('Square and FAB-T stop between queries and steps inside one long batch', async () => {
+    await assertNoLeaksAsync(async () => {
+      for (const attack of [square({ norm: 'linf', queries: 100_000 }), fabTargeted({ norm: 'linf', steps: 100_000, targetClasses: 4 })]) {
+        const latency = await stopLatency((signal) => runAttack(model, { x, labels }, attack, { epsilons: [0.05], batchSize: 400, signal }), 150);
         expect(latency).toBeLessThan(1000);
       }
     });

@@ -5,8 +5,14 @@ import { AttackConfigError } from './errors.js';
 import type { AttackInputs, RunOptions } from './run-config.js';
 import { runAttacks, type WorstCaseResult } from './run-attacks.js';
 
-/** Which AutoAttack: the reference 'standard' suite, a short 'quick' one, or your own list. */
-export type AutoAttackVersion = 'standard' | 'quick' | 'custom';
+/**
+ * Which AutoAttack: the reference 'standard' suite, 'rand' for randomized defenses (APGD-CE and
+ * APGD-DLR with expectation over transformation), a short 'quick' one, or your own list.
+ */
+export type AutoAttackVersion = 'standard' | 'rand' | 'quick' | 'custom';
+
+// The reference's version 'rand': gradients averaged over 20 passes, one restart.
+const randEotSamples = 20;
 
 export interface AutoAttackOptions extends Omit<RunOptions, 'goal'> {
   norm: 'linf' | 'l2';
@@ -27,6 +33,13 @@ export function autoAttackList(norm: 'linf' | 'l2', version: Exclude<AutoAttackV
       { name: 'square', options: { norm, queries: 5000 } },
     ];
   }
+  if (version === 'rand') {
+    // Croce & Hein 2020, version 'rand': a randomized model needs EOT, and its FAB/Square steps compare noisy queries.
+    return [
+      { name: 'apgd', options: { norm, loss: 'cross-entropy', steps: 100, restarts: 1, eotSamples: randEotSamples } },
+      { name: 'apgd', options: { norm, loss: 'dlr', steps: 100, restarts: 1, eotSamples: randEotSamples } },
+    ];
+  }
   // A few minutes on a laptop for smoke tests and tours: fewer steps, targets and queries, no FAB-T.
   return [
     { name: 'apgd', options: { norm, loss: 'cross-entropy', steps: 25 } },
@@ -43,7 +56,7 @@ export function autoAttackAttacks(options: Pick<AutoAttackOptions, 'norm' | 'ver
     if (!options.attacks?.length) throw new AttackConfigError("autoAttack: version 'custom' needs a non-empty attacks list");
     return options.attacks.map((a) => createAttack(a.name, { norm: options.norm, ...a.options }));
   }
-  if (version !== 'standard' && version !== 'quick') throw new AttackConfigError(`autoAttack: version must be standard, quick or custom, got '${String(version)}'`);
+  if (version !== 'standard' && version !== 'rand' && version !== 'quick') throw new AttackConfigError(`autoAttack: version must be standard, rand, quick or custom, got '${String(version)}'`);
   if (options.attacks !== undefined) throw new AttackConfigError("autoAttack: attacks are given only with version 'custom'");
   return autoAttackList(options.norm, version).map((a) => createAttack(a.name, a.options));
 }

@@ -11,6 +11,7 @@ const norm = (choices: string[]): OptionSchema => ({ name: 'norm', type: 'string
 const steps: OptionSchema = { name: 'steps', type: 'integer', min: 1, default: 100, description: 'iterations per restart (and per target)' };
 const restarts: OptionSchema = { name: 'restarts', type: 'integer', min: 1, default: 1, description: 'runs on the examples still robust' };
 const rho: OptionSchema = { name: 'rho', type: 'number', min: 0, max: 1, default: 0.75, description: 'step halving when the loss rose in at most ρ of the steps' };
+const eotSamples: OptionSchema = { name: 'eotSamples', type: 'integer', min: 1, max: 10_000, default: 1, description: 'gradients averaged per step (expectation over transformation, for randomized models)' };
 const targetClasses: OptionSchema = { name: 'targetClasses', type: 'integer', min: 1, default: 9, description: 'top classes of the clean logits targeted in turn' };
 
 /** The evaluation attacks of Croce & Hein's AutoAttack, as registry definitions. */
@@ -19,14 +20,14 @@ export const evaluationAttacks: readonly AttackDefinition[] = [
     name: 'apgd',
     label: 'APGD',
     description: 'auto-PGD (Croce & Hein 2020): momentum, step halving at checkpoints, restarts from the best point; loss cross-entropy (APGD-CE) or dlr (APGD-DLR)',
-    options: [norm(['linf', 'l2']), steps, restarts, { name: 'loss', type: 'string', choices: ['cross-entropy', 'dlr'], default: 'cross-entropy', description: 'cross-entropy or dlr' }, rho],
+    options: [norm(['linf', 'l2']), steps, restarts, { name: 'loss', type: 'string', choices: ['cross-entropy', 'dlr'], default: 'cross-entropy', description: 'cross-entropy or dlr' }, rho, eotSamples],
     create: (options) => apgd(options as unknown as ApgdOptions),
   },
   {
     name: 'apgd-t',
     label: 'APGD-T',
     description: 'targeted APGD with the targeted DLR loss over the top-k classes, success = any wrong class',
-    options: [norm(['linf', 'l2']), steps, restarts, targetClasses, rho],
+    options: [norm(['linf', 'l2']), steps, restarts, targetClasses, rho, eotSamples],
     create: (options) => apgdTargeted(options as unknown as ApgdTargetedOptions),
   },
   {

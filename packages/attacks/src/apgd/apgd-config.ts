@@ -22,6 +22,11 @@ export interface ApgdOptions {
   loss?: ApgdLoss;
   /** Condition 1's threshold: halve the step if the loss rose in ≤ ρ of the steps (default 0.75). */
   rho?: number;
+  /**
+   * Expectation over transformation: forward/backward passes averaged into each step's gradient
+   * and loss, for randomized models (default 1; AutoAttack's version 'rand' uses 20).
+   */
+  eotSamples?: number;
 }
 
 /** Options of `apgdTargeted` (APGD-T). */
@@ -33,6 +38,8 @@ export interface ApgdTargetedOptions {
   /** How many of the top classes of the clean logits to target in turn (default 9). */
   targetClasses?: number;
   rho?: number;
+  /** Passes averaged per step for randomized models (default 1), as for `apgd`. */
+  eotSamples?: number;
 }
 
 export type ResolvedApgdConfig = {
@@ -42,12 +49,14 @@ export type ResolvedApgdConfig = {
   restarts: number;
   loss: ApgdLoss | 'targeted-dlr';
   rho: number;
+  eotSamples: number;
   targetClasses?: number;
 };
 
 export const apgdNorms: readonly ApgdNorm[] = ['linf', 'l2'];
 const maxSteps = 100_000;
 const maxRestarts = 1000;
+const maxEotSamples = 10_000;
 
 function checkedNorm(attack: string, norm: unknown): ApgdNorm {
   if (norm === 'l1')
@@ -65,7 +74,7 @@ export function resolveApgdConfig(options: ApgdOptions): ResolvedApgdConfig {
   const name = 'apgd';
   if (options === null || typeof options !== 'object')
     throw new AttackConfigError(`${name}: options must be an object with at least a norm`);
-  rejectUnknownOptions(name, options, ['norm', 'steps', 'restarts', 'loss', 'rho']);
+  rejectUnknownOptions(name, options, ['norm', 'steps', 'restarts', 'loss', 'rho', 'eotSamples']);
   const loss = choiceOption(name, 'loss', options.loss, 'cross-entropy', ['cross-entropy', 'dlr']);
   return {
     attack: loss === 'dlr' ? 'apgd-dlr' : 'apgd-ce',
@@ -74,6 +83,7 @@ export function resolveApgdConfig(options: ApgdOptions): ResolvedApgdConfig {
     restarts: integerOption(name, 'restarts', options.restarts, 1, 1, maxRestarts),
     loss,
     rho: realOption(name, 'rho', options.rho, 0.75, 0, 1),
+    eotSamples: integerOption(name, 'eotSamples', options.eotSamples, 1, 1, maxEotSamples),
   };
 }
 
@@ -81,7 +91,7 @@ export function resolveApgdTargetedConfig(options: ApgdTargetedOptions): Resolve
   const name = 'apgd-t';
   if (options === null || typeof options !== 'object')
     throw new AttackConfigError(`${name}: options must be an object with at least a norm`);
-  rejectUnknownOptions(name, options, ['norm', 'steps', 'restarts', 'targetClasses', 'rho']);
+  rejectUnknownOptions(name, options, ['norm', 'steps', 'restarts', 'targetClasses', 'rho', 'eotSamples']);
   return {
     attack: name,
     norm: checkedNorm(name, options.norm),
@@ -89,6 +99,7 @@ export function resolveApgdTargetedConfig(options: ApgdTargetedOptions): Resolve
     restarts: integerOption(name, 'restarts', options.restarts, 1, 1, maxRestarts),
     loss: 'targeted-dlr',
     rho: realOption(name, 'rho', options.rho, 0.75, 0, 1),
+    eotSamples: integerOption(name, 'eotSamples', options.eotSamples, 1, 1, maxEotSamples),
     targetClasses: integerOption(name, 'targetClasses', options.targetClasses, 9, 1, 10_000),
   };
 }

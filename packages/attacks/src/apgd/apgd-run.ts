@@ -2,20 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier, Random } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
 import { checkpointSchedule, nextInterval, oscillates } from './apgd-schedule.js';
-import {
-  ascentDirection,
-  projectToThreatModel,
-  randomStart,
-  selectRows,
-  type ApgdNorm,
-} from './apgd-geometry.js';
+import { randomStart, type ApgdNorm } from './apgd-geometry.js';
+import { copyRows, FlatThreatModel, packRows, unpackRows } from './flat-threat-model.js';
+import { eotLossAndGradient } from './eot-gradient.js';
 
 /** One APGD run on a batch; every tensor here belongs to the caller. */
 export interface ApgdRunInput {
   model: Classifier;
   x: tf.Tensor;
-  /** The per-example loss [N] to ascend, from the logits [N, C]. */
-  objective: (logits: tf.Tensor2D) => tf.Tensor1D;
+  /**
+   * The per-example loss to ascend, from the logits of the batch rows `rows` (null: all rows,
+   * in order); an objective that needs per-example data (labels, targets) gathers those rows.
+   */
+  objective: (logits: tf.Tensor2D, rows: tf.Tensor1D | null) => tf.Tensor1D;
   /** Whether a prediction reaches the goal for example i. */
   reached: (predicted: number, i: number) => boolean;
   norm: ApgdNorm;
@@ -24,6 +23,15 @@ export interface ApgdRunInput {
   steps: number;
   /** Condition 1's threshold ρ (0.75 in the paper). */
   rho: number;
+  /** Forward/backward passes averaged per step, for randomized models (default 1). */
+  eotSamples?: number;
+  /**
+   * Stop stepping an example once it reached the goal (its successful point is kept; later
+   * steps could only replace it by another success); the objective then gets the rows still
+   * stepped. Default false (every example stepped, as the reference code); `apgd` and
+   * `apgdTargeted` turn it on unless eotSamples > 1 (one noisy pass's success is not final).
+   */
+  dropReached?: boolean;
   random: Random;
 }
 
@@ -42,30 +50,6 @@ const momentum = 0.75;
 // The initial step size, a multiple of ε (2ε: the step can cross the ball at first).
 const initialStep = 2;
 
-/** Loss, predicted class and input gradient at z, from one forward and backward pass. */
-function evaluate(input: ApgdRunInput, z: tf.Tensor, seed: tf.Tensor) {
-  const classes = input.model.numClasses;
-  const { value, grad } = tf.tidy(() =>
-    // Loss and logits side by side: the seed back-propagates only the loss column.
-    tf.valueAndGrad((point: tf.Tensor) => {
-      const logits = input.model.predict(point);
-      return tf.concat([tf.expandDims(input.objective(logits), 1), logits], 1);
-    })(z, seed),
-  );
-  const values = value.dataSync();
-  value.dispose();
-  const n = z.shape[0]!;
-  const loss = new Float32Array(n);
-  const predicted = new Int32Array(n);
-  for (let i = 0, at = 0; i < n; i++, at += classes + 1) {
-    loss[i] = values[at]!;
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (values[at + 1 + c]! > values[at + 1 + best]!) best = c;
-    predicted[i] = best;
-  }
-  return { grad, loss, predicted };
-}
-
 /**
  * Auto-PGD (Croce & Hein, ICML 2020, Algorithm 1) for one batch: momentum steps of size η
  * starting at 2ε; at each checkpoint an example whose loss rose in at most ρ of the last steps,
@@ -80,26 +64,53 @@ export function apgdRun(input: ApgdRunInput): ApgdRunResult {
   }
 }
 
-/** `apgdRun` pausing after every step; stopped early, it disposes every tensor it holds. */
+/** `apgdRun` pausing after every step; stopped early, it holds no tensors to dispose. */
 export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, void> {
   const { x, norm, epsilon, bounds, steps, rho } = input;
   const n = x.shape[0]!;
-  const seed = tf.tidy(() =>
-    tf.concat([tf.ones([n, 1]), tf.zeros([n, input.model.numClasses])], 1),
-  );
-  const project = (z: tf.Tensor) => projectToThreatModel(z, x, epsilon, norm, bounds);
+  const samples = input.eotSamples ?? 1;
+  const dropReached = input.dropReached ?? false;
+  // The iterates live in flat float32 arrays: the tensors are only the model's input and gradient.
+  const ball = new FlatThreatModel(Float32Array.from(x.dataSync()), n, norm, epsilon, bounds);
+  const w = ball.width;
+  const grad = new Float32Array(n * w);
+  const packed = new Float32Array(n * w);
+  let active = Int32Array.from({ length: n }, (_, i) => i);
 
-  let current = randomStart(x, epsilon, norm, bounds, input.random);
-  let previous = tf.clone(current);
-  let { grad, loss, predicted } = evaluate(input, current, seed);
-  let bestGrad = tf.clone(grad);
-  let best = tf.clone(current);
-  let adversarial = tf.clone(current);
-  const success = Uint8Array.from(predicted, (p, i) => (input.reached(p, i) ? 1 : 0));
-  const bestLoss = Float32Array.from(loss);
-  const initialLoss = Float32Array.from(loss);
-  const stepSize = new Float32Array(n).fill(initialStep * epsilon);
+  /** Loss and prediction of the active rows (indexed like `active`); their gradients land in `grad`. */
+  const evaluateActive = (point: Float32Array): { loss: Float32Array; predicted: Int32Array } => {
+    const m = active.length;
+    const all = m === n;
+    if (!all) packRows(active, point, packed, w);
+    // The arrays are returned outside tidy, which would walk them element by element.
+    let result: { loss: Float32Array; predicted: Int32Array } | undefined;
+    tf.tidy(() => {
+      const z = tf.tensor(all ? point : packed.subarray(0, m * w), [m, ...x.shape.slice(1)], 'float32');
+      const rows = all ? null : tf.tensor1d(active, 'int32');
+      const seed = tf.ones([m]);
+      const evaluated = eotLossAndGradient(input.model, (logits) => input.objective(logits, rows), z, seed, samples);
+      unpackRows(active, evaluated.grad.dataSync() as Float32Array, grad, w);
+      result = { loss: evaluated.loss, predicted: evaluated.predicted };
+    });
+    return result!;
+  };
+
+  const start = randomStart(x, epsilon, norm, bounds, input.random);
+  let current: Float32Array = Float32Array.from(start.dataSync());
+  start.dispose();
+  let previous: Float32Array = Float32Array.from(current);
+  const first = evaluateActive(current);
+  const bestGrad = Float32Array.from(grad);
+  const best = Float32Array.from(current);
+  const adversarial = Float32Array.from(current);
+  const success = Uint8Array.from(first.predicted, (p, i) => (input.reached(p, i) ? 1 : 0));
+  const bestLoss = Float32Array.from(first.loss);
+  const initialLoss = Float32Array.from(first.loss);
+  // Per example, the loss after each step (examples dropped keep their last value: never read again).
   const lossHistory: Float32Array[] = [];
+  let lastLoss = Float32Array.from(first.loss);
+  const stepSize = new Float32Array(n).fill(initialStep * epsilon);
+  if (dropReached) active = active.filter((i) => !success[i]);
 
   const schedule = checkpointSchedule(steps);
   let interval = schedule.first;
@@ -107,50 +118,40 @@ export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, 
   let bestAtLastCheckpoint = Float32Array.from(bestLoss);
   let reducedAtLastCheckpoint = new Uint8Array(n).fill(1);
 
-  let finished = false;
-  try {
-    for (let step = 0; step < steps; step++) {
-      if (step > 0) yield;
-      const alpha = step > 0 ? momentum : 1;
-      const next = tf.tidy(() => {
-        const eta = tf.reshape(tf.tensor1d(stepSize), [n, ...x.shape.slice(1).map(() => 1)]);
-        const z = project(tf.add(current, tf.mul(eta, ascentDirection(grad, norm))));
-        const moved = tf.add(
-          tf.add(current, tf.mul(tf.sub(z, current), alpha)),
-          tf.mul(tf.sub(current, previous), 1 - alpha),
-        );
-        return project(moved);
-      });
-      previous.dispose();
-      previous = current;
-      current = next;
-      grad.dispose();
-      ({ grad, loss, predicted } = evaluate(input, current, seed));
+  for (let step = 0; step < steps && active.length > 0; step++) {
+    if (step > 0) yield;
+    // The new iterate overwrites the oldest buffer.
+    const next = previous;
+    ball.momentumStep(active, current, previous, grad, stepSize, step > 0 ? momentum : 1, next);
+    previous = current;
+    current = next;
+    // Dropped rows of `current` are stale; they are never read again.
+    const { loss, predicted } = evaluateActive(current);
 
-      const reachedNow = new Uint8Array(n);
-      const improved = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        if (input.reached(predicted[i]!, i)) {
-          // The reference keeps the latest successful iterate of each example.
-          reachedNow[i] = 1;
-          success[i] = 1;
-        }
-        if (loss[i]! > bestLoss[i]!) {
-          improved[i] = 1;
-          bestLoss[i] = loss[i]!;
-        }
+    const reachedNow = new Uint8Array(n);
+    const improved = new Uint8Array(n);
+    const stepLoss = Float32Array.from(lastLoss);
+    active.forEach((i, j) => {
+      stepLoss[i] = loss[j]!;
+      if (input.reached(predicted[j]!, i)) {
+        // The reference keeps the latest successful iterate of each example.
+        reachedNow[i] = 1;
+        success[i] = 1;
       }
-      if (reachedNow.some(Boolean))
-        adversarial = swap(adversarial, selectRows(reachedNow, current, adversarial));
-      if (improved.some(Boolean)) {
-        best = swap(best, selectRows(improved, current, best));
-        bestGrad = swap(bestGrad, selectRows(improved, grad, bestGrad));
+      if (loss[j]! > bestLoss[i]!) {
+        improved[i] = 1;
+        bestLoss[i] = loss[j]!;
       }
-      lossHistory.push(loss);
+    });
+    lastLoss = stepLoss;
+    copyRows(reachedNow, current, adversarial, w);
+    copyRows(improved, current, best, w);
+    copyRows(improved, grad, bestGrad, w);
+    lossHistory.push(stepLoss);
 
-      if (++sinceCheckpoint < interval) continue;
+    if (++sinceCheckpoint >= interval) {
       const reduce = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
+      for (const i of active) {
         const history = lossHistory.map((l) => l[i]!);
         const oscillating = oscillates(history, initialLoss[i]!, step, interval, rho);
         const stalled = !reducedAtLastCheckpoint[i] && bestAtLastCheckpoint[i]! >= bestLoss[i]!;
@@ -161,23 +162,19 @@ export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, 
       }
       reducedAtLastCheckpoint = reduce;
       bestAtLastCheckpoint = Float32Array.from(bestLoss);
-      if (reduce.some(Boolean)) {
-        current = swap(current, selectRows(reduce, best, current));
-        grad = swap(grad, selectRows(reduce, bestGrad, grad));
-      }
+      // Restart those examples from their best point, with that point's gradient.
+      copyRows(reduce, best, current, w);
+      copyRows(reduce, bestGrad, grad, w);
       interval = nextInterval(schedule, interval);
       sinceCheckpoint = 0;
     }
-    finished = true;
-  } finally {
-    tf.dispose([seed, current, previous, grad, bestGrad]);
-    // Stopped between steps: nothing is handed back, so nothing is kept.
-    if (!finished) tf.dispose([best, adversarial]);
+    if (dropReached && reachedNow.some(Boolean)) active = active.filter((i) => !reachedNow[i]);
   }
-  return { best, bestLoss, adversarial, success };
-}
-
-function swap(old: tf.Tensor, next: tf.Tensor): tf.Tensor {
-  old.dispose();
-  return next;
+  const shape = [...x.shape];
+  return {
+    best: tf.tensor(best, shape, 'float32'),
+    bestLoss,
+    adversarial: tf.tensor(adversarial, shape, 'float32'),
+    success,
+  };
 }

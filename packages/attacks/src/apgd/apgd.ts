@@ -13,6 +13,7 @@ import {
 import type { ApgdNorm } from './apgd-geometry.js';
 import { apgdSteps } from './apgd-run.js';
 import { SurvivorPool } from './survivor-pool.js';
+import { drainSteps } from '../drain-steps.js';
 
 /**
  * APGD-CE / APGD-DLR (Croce & Hein, ICML 2020): step-size-free PGD with momentum and
@@ -26,7 +27,7 @@ export function apgd(options: ApgdOptions): ApgdAttack {
     norm: config.norm,
     config,
     perturb(problem) {
-      return drain(this.perturbInSteps(problem));
+      return drainSteps(this.perturbInSteps(problem));
     },
     *perturbInSteps(problem: AttackProblem) {
       if (problem.targeted && config.loss === 'dlr')
@@ -39,16 +40,18 @@ export function apgd(options: ApgdOptions): ApgdAttack {
           apgdSteps({
             model: problem.model,
             x,
-            objective: (logits) =>
+            objective: (logits, rows) =>
               config.loss === 'dlr'
-                ? dlrLoss(logits, labels)
-                : attackObjective(logits, labels, 'cross-entropy', problem.targeted),
+                ? dlrLoss(logits, rowsOf(labels, rows))
+                : attackObjective(logits, rowsOf(labels, rows), 'cross-entropy', problem.targeted),
             reached,
             norm: config.norm as ApgdNorm,
             epsilon: problem.epsilon,
             bounds: problem.bounds,
             steps: config.steps,
             rho: config.rho,
+            eotSamples: config.eotSamples,
+            dropReached: config.eotSamples === 1,
             random: problem.random.fork(`restart ${restart}`),
           }),
         );
@@ -69,16 +72,14 @@ export type ApgdAttack = Attack & {
  * `targetClasses` classes ranked highest after the label by the clean logits, each on the
  * examples still robust. Untargeted: success is any prediction other than the label.
  */
-export function apgdTargeted(
-  options: ApgdTargetedOptions,
-): ApgdAttack {
+export function apgdTargeted(options: ApgdTargetedOptions): ApgdAttack {
   const config = resolveApgdTargetedConfig(options);
   return {
     name: config.attack,
     norm: config.norm,
     config,
     perturb(problem: AttackProblem) {
-      return drain(this.perturbInSteps(problem));
+      return drainSteps(this.perturbInSteps(problem));
     },
     *perturbInSteps(problem: AttackProblem) {
       if (problem.targeted)
@@ -98,13 +99,16 @@ export function apgdTargeted(
               return yield* apgdSteps({
                 model: problem.model,
                 x,
-                objective: (logits) => targetedDlrLoss(logits, labels, target),
+                objective: (logits, rows) =>
+                  targetedDlrLoss(logits, rowsOf(labels, rows), rowsOf(target, rows)),
                 reached,
                 norm: config.norm as ApgdNorm,
                 epsilon: problem.epsilon,
                 bounds: problem.bounds,
                 steps: config.steps,
                 rho: config.rho,
+                eotSamples: config.eotSamples,
+                dropReached: config.eotSamples === 1,
                 random: problem.random.fork(`target ${rank} restart ${restart}`),
               });
             } finally {
@@ -118,6 +122,11 @@ export function apgdTargeted(
   };
 }
 
+/** The entries of a per-example tensor for the batch rows being evaluated (null: all). */
+function rowsOf(t: tf.Tensor1D, rows: tf.Tensor1D | null): tf.Tensor1D {
+  return rows === null ? t : tf.gather(t, rows);
+}
+
 /** Per example, the classes sorted by decreasing clean logit, flattened [N·C]. */
 function cleanRanking(problem: AttackProblem): Int32Array {
   const classes = problem.model.numClasses;
@@ -125,12 +134,4 @@ function cleanRanking(problem: AttackProblem): Int32Array {
     const logits = problem.model.predict(problem.x);
     return tf.topk(logits, classes).indices.dataSync() as Int32Array;
   });
-}
-
-/** Runs a stepwise attack to the end without pausing (the synchronous `perturb`). */
-function drain<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
 }

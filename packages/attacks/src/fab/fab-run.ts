@@ -3,6 +3,7 @@ import type { Classifier, Random } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
 import { clipToBounds } from '../bounds.js';
 import { normalize, selectRows } from '../apgd/apgd-geometry.js';
+import { drainSteps } from '../drain-steps.js';
 import { projectOntoHyperplane, type FabNorm } from './hyperplane-projection.js';
 
 /** One targeted FAB run on a batch of flat rows; tensors belong to the caller. */
@@ -42,6 +43,11 @@ function rowNorms(delta: tf.Tensor2D, norm: FabNorm): tf.Tensor1D {
  * towards the clean point. Keeps the closest misclassified point per example.
  */
 export function fabRun(input: FabRunInput): FabRunResult {
+  return drainSteps(fabSteps(input));
+}
+
+/** `fabRun` pausing after every step; stopped early, it disposes every tensor it holds. */
+export function* fabSteps(input: FabRunInput): Generator<void, FabRunResult, void> {
   const { model, x, norm, bounds } = input;
   const n = x.shape[0]!;
   const d = x.size / Math.max(n, 1);
@@ -66,62 +72,75 @@ export function fabRun(input: FabRunInput): FabRunResult {
   let adversarial = tf.clone(clean);
   const distances = new Float32Array(n).fill(Infinity);
 
-  for (let step = 0; step < input.steps; step++) {
-    const next = tf.tidy(() => {
-      const { value: gap, grad } = logitGap(current, ones);
-      const w = tf.reshape(grad, [n, d]) as tf.Tensor2D;
-      // The linearized boundary {z : ⟨w, z⟩ = b} where the target's logit meets the label's.
-      const b = tf.sub(tf.sum(tf.mul(w, current), 1), gap) as tf.Tensor1D;
-      const steps = projectOntoHyperplane(
-        tf.concat([current, clean], 0) as tf.Tensor2D,
-        tf.concat([w, w], 0) as tf.Tensor2D,
-        tf.concat([b, b], 0) as tf.Tensor1D,
-        norm,
-        bounds,
-      );
-      const lengths = tf.maximum(rowNorms(steps, norm), 1e-8);
-      const fromCurrent = tf.slice(lengths, 0, n);
-      const fromClean = tf.slice(lengths, n, n);
-      const alpha = tf.reshape(
-        tf.clipByValue(tf.div(fromCurrent, tf.add(fromCurrent, fromClean)), 0, input.alphaMax),
-        [n, 1],
-      );
-      const viaCurrent = tf.add(current, tf.mul(tf.slice(steps, 0, n), input.eta));
-      const viaClean = tf.add(clean, tf.mul(tf.slice(steps, n, n), input.eta));
-      return clipToBounds(
-        tf.add(tf.mul(viaCurrent, tf.sub(1, alpha)), tf.mul(viaClean, alpha)),
-        bounds,
-      ) as tf.Tensor2D;
-    });
-    current.dispose();
-    current = next;
-    const [predicted, lengths] = tf.tidy(() => [
-      tf.argMax(model.predict(tf.reshape(current, x.shape)), 1).dataSync(),
-      rowNorms(tf.sub(current, clean), norm).dataSync(),
-    ]);
-    const misclassified = new Uint8Array(n);
-    const closer = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      if (predicted![i] === labels[i]) continue;
-      misclassified[i] = 1;
-      if (lengths![i]! < distances[i]!) {
-        closer[i] = 1;
-        distances[i] = lengths![i]!;
+  let finished = false;
+  try {
+    for (let step = 0; step < input.steps; step++) {
+      if (step > 0) yield;
+      const next = tf.tidy(() => {
+        const { value: gap, grad } = logitGap(current, ones);
+        const w = tf.reshape(grad, [n, d]) as tf.Tensor2D;
+        // The linearized boundary {z : ⟨w, z⟩ = b} where the target's logit meets the label's.
+        const b = tf.sub(tf.sum(tf.mul(w, current), 1), gap) as tf.Tensor1D;
+        const steps = projectOntoHyperplane(
+          tf.concat([current, clean], 0) as tf.Tensor2D,
+          tf.concat([w, w], 0) as tf.Tensor2D,
+          tf.concat([b, b], 0) as tf.Tensor1D,
+          norm,
+          bounds,
+        );
+        const lengths = tf.maximum(rowNorms(steps, norm), 1e-8);
+        const fromCurrent = tf.slice(lengths, 0, n);
+        const fromClean = tf.slice(lengths, n, n);
+        const alpha = tf.reshape(
+          tf.clipByValue(tf.div(fromCurrent, tf.add(fromCurrent, fromClean)), 0, input.alphaMax),
+          [n, 1],
+        );
+        const viaCurrent = tf.add(current, tf.mul(tf.slice(steps, 0, n), input.eta));
+        const viaClean = tf.add(clean, tf.mul(tf.slice(steps, n, n), input.eta));
+        return clipToBounds(
+          tf.add(tf.mul(viaCurrent, tf.sub(1, alpha)), tf.mul(viaClean, alpha)),
+          bounds,
+        ) as tf.Tensor2D;
+      });
+      current.dispose();
+      current = next;
+      // Read outside tidy: tidy walks what its callback returns, element by element for typed arrays.
+      const [predictedTensor, lengthsTensor] = tf.tidy(() => [
+        tf.argMax(model.predict(tf.reshape(current, x.shape)), 1),
+        rowNorms(tf.sub(current, clean), norm),
+      ]);
+      const predicted = predictedTensor!.dataSync();
+      const lengths = lengthsTensor!.dataSync();
+      tf.dispose([predictedTensor!, lengthsTensor!]);
+      const misclassified = new Uint8Array(n);
+      const closer = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        if (predicted![i] === labels[i]) continue;
+        misclassified[i] = 1;
+        if (lengths![i]! < distances[i]!) {
+          closer[i] = 1;
+          distances[i] = lengths![i]!;
+        }
       }
+      if (!misclassified.some(Boolean)) continue;
+      const [nextAdversarial, backed] = tf.tidy(() => {
+        const stepBack = tf.add(clean, tf.mul(tf.sub(current, clean), input.beta));
+        return [
+          selectRows(closer, current, adversarial),
+          selectRows(misclassified, stepBack, current),
+        ];
+      });
+      tf.dispose([adversarial, current]);
+      adversarial = nextAdversarial as tf.Tensor2D;
+      current = backed as tf.Tensor2D;
     }
-    if (!misclassified.some(Boolean)) continue;
-    const [nextAdversarial, backed] = tf.tidy(() => {
-      const stepBack = tf.add(clean, tf.mul(tf.sub(current, clean), input.beta));
-      return [
-        selectRows(closer, current, adversarial),
-        selectRows(misclassified, stepBack, current),
-      ];
-    });
-    tf.dispose([adversarial, current]);
-    adversarial = nextAdversarial as tf.Tensor2D;
-    current = backed as tf.Tensor2D;
+    finished = true;
+  } finally {
+    tf.dispose([ones, current, clean]);
+    // Stopped between steps: nothing is handed back, so nothing is kept.
+    if (!finished) adversarial.dispose();
   }
   const out = tf.reshape(adversarial, x.shape);
-  tf.dispose([ones, current, adversarial, clean]);
+  adversarial.dispose();
   return { adversarial: out, distances };
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Attack, AttackProblem } from '../attack.js';
 import { AttackInputError } from '../errors.js';
 import { resolveFabConfig, type FabTargetedOptions, type ResolvedFabConfig } from './fab-config.js';
-import { fabRun } from './fab-run.js';
+import { fabSteps, type FabRunResult } from './fab-run.js';
+import { drainSteps } from '../drain-steps.js';
 
 /** FAB-T's adversarial inputs and the smallest distance it reached per example. */
 export interface FabResult {
@@ -15,6 +16,8 @@ export type FabTargetedAttack = Attack & {
   readonly config: ResolvedFabConfig;
   /** Like `perturb`, also returning the minimal distances found. */
   perturbMeasuringDistances(problem: AttackProblem): FabResult;
+  /** `perturb` pausing after every FAB step, so a runner can stop it between them. */
+  perturbInSteps(problem: AttackProblem): Generator<void, tf.Tensor, void>;
 };
 
 /**
@@ -26,17 +29,25 @@ export type FabTargetedAttack = Attack & {
  */
 export function fabTargeted(options: FabTargetedOptions): FabTargetedAttack {
   const config = resolveFabConfig(options);
-  const perturbMeasuringDistances = (problem: AttackProblem) => runFab(problem, config);
+  const perturbMeasuringDistances = (problem: AttackProblem) =>
+    drainSteps(fabTargetSteps(problem, config));
   return {
     name: config.attack,
     norm: config.norm,
     config,
     perturbMeasuringDistances,
     perturb: (problem) => perturbMeasuringDistances(problem).adversarial,
+    *perturbInSteps(problem) {
+      return (yield* fabTargetSteps(problem, config)).adversarial;
+    },
   };
 }
 
-function runFab(problem: AttackProblem, config: ResolvedFabConfig): FabResult {
+/** FAB-T on one batch, target by target, pausing after every FAB step. */
+function* fabTargetSteps(
+  problem: AttackProblem,
+  config: ResolvedFabConfig,
+): Generator<void, FabResult, void> {
   if (problem.targeted)
     throw new AttackInputError('fab-t chooses its own targets; run it untargeted');
   const { model, x, epsilon } = problem;
@@ -68,23 +79,27 @@ function runFab(problem: AttackProblem, config: ResolvedFabConfig): FabResult {
           ),
         ];
       });
-      const run = fabRun({
-        model,
-        x: xs!,
-        labels: ys as tf.Tensor1D,
-        targets: ts as tf.Tensor1D,
-        norm: config.norm,
-        bounds: problem.bounds,
-        steps: config.steps,
-        alphaMax: config.alphaMax,
-        eta: config.eta,
-        beta: config.beta,
-        randomStart:
-          restart === 0
-            ? null
-            : { epsilon, random: problem.random.fork(`target ${rank} restart ${restart}`) },
-      });
-      tf.dispose([xs!, ys!, ts!]);
+      let run: FabRunResult;
+      try {
+        run = yield* fabSteps({
+          model,
+          x: xs!,
+          labels: ys as tf.Tensor1D,
+          targets: ts as tf.Tensor1D,
+          norm: config.norm,
+          bounds: problem.bounds,
+          steps: config.steps,
+          alphaMax: config.alphaMax,
+          eta: config.eta,
+          beta: config.beta,
+          randomStart:
+            restart === 0
+              ? null
+              : { epsilon, random: problem.random.fork(`target ${rank} restart ${restart}`) },
+        });
+      } finally {
+        tf.dispose([xs!, ys!, ts!]);
+      }
       const found = run.adversarial.dataSync();
       run.adversarial.dispose();
       todo.forEach((i, j) => {

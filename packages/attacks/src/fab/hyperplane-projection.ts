@@ -48,24 +48,24 @@ function unboxedProjection(
 
 /** Per-row work arrays, allocated once per call. */
 class RowScratch {
-  readonly magnitude: Float64Array;
+  readonly weight: Float64Array;
   readonly room: Float64Array;
   readonly key: Float64Array;
-  readonly order: Uint32Array;
-  readonly suffixFree: Float64Array;
+  readonly sorted: Float64Array;
   constructor(d: number) {
-    this.magnitude = new Float64Array(d);
+    this.weight = new Float64Array(d);
     this.room = new Float64Array(d);
     this.key = new Float64Array(d);
-    this.order = new Uint32Array(d);
-    this.suffixFree = new Float64Array(d + 1);
+    this.sorted = new Float64Array(d);
   }
 }
 
 /**
  * One row, exactly: orient w so that ⟨w, δ⟩ = c ≥ 0 is needed; each coordinate moves along
- * sign(w_i) by min(r, room_i) (L∞) or min(λ|w_i|, room_i) (L2), where room_i is what the box
- * allows. ⟨w, δ⟩ is piecewise linear and increasing in r (λ): scan the breakpoints in order.
+ * sign(w_i) by min(r, room_i) (L∞) or min(r·|w_i|, room_i) (L2), where room_i is what the box
+ * allows. Then ⟨w, δ(r)⟩ = Σ a_i·min(r, key_i) with a_i = |w_i|, key_i = room_i (L∞) or
+ * a_i = w_i², key_i = room_i/|w_i| (L2): increasing and piecewise linear in r. A binary search
+ * over the sorted breakpoints (a native numeric sort) finds the piece, solved in closed form.
  */
 function projectRow(
   points: ArrayLike<number>,
@@ -84,39 +84,51 @@ function projectRow(
   const orientation = gap < 0 ? -1 : 1;
   const needed = Math.abs(gap);
   if (needed === 0) return;
+  // Locals, not fields: these loops run d times per breakpoint probed.
+  const { weight, room, key } = s;
   let count = 0;
   for (let i = 0; i < d; i++) {
     const wi = normals[at + i]! * orientation;
     const ti = points[at + i]!;
-    s.magnitude[i] = Math.abs(wi);
-    s.room[i] = Math.max(wi > 0 ? bounds[1] - ti : wi < 0 ? ti - bounds[0] : 0, 0);
-    if (wi === 0) continue;
-    s.key[i] = norm === 'linf' ? s.room[i]! : s.room[i]! / s.magnitude[i]!;
-    s.order[count++] = i;
+    const magnitude = Math.abs(wi);
+    room[i] = Math.max(wi > 0 ? bounds[1] - ti : wi < 0 ? ti - bounds[0] : 0, 0);
+    // A zero weight never moves: key ∞ and weight 0 keep it out of every sum below.
+    weight[i] = norm === 'linf' ? magnitude : magnitude * magnitude;
+    key[i] = wi === 0 ? Infinity : norm === 'linf' ? room[i]! : room[i]! / magnitude;
+    if (wi !== 0) s.sorted[count++] = key[i]!;
   }
-  const order = s.order.subarray(0, count).sort((a, b) => s.key[a]! - s.key[b]!);
-  // The slope of ⟨w, δ⟩ in r (λ) from the k-th breakpoint on: Σ over unsaturated of |w| (w²).
-  s.suffixFree[count] = 0;
-  for (let k = count - 1; k >= 0; k--) {
-    const i = order[k]!;
-    s.suffixFree[k] =
-      s.suffixFree[k + 1]! + (norm === 'linf' ? s.magnitude[i]! : s.magnitude[i]! ** 2);
-  }
-  let saturated = 0;
+  if (count === 0) return;
+  const sorted = s.sorted.subarray(0, count).sort();
   let parameter = Infinity;
-  for (let k = 0; k < count; k++) {
-    const i = order[k]!;
-    const candidate = (needed - saturated) / s.suffixFree[k]!;
-    if (candidate <= s.key[i]!) {
-      parameter = candidate;
-      break;
+  if (reach(weight, key, d, sorted[count - 1]!) >= needed) {
+    // The first breakpoint where the reach meets the need: r lies in (sorted[j − 1], sorted[j]].
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (reach(weight, key, d, sorted[mid]!) >= needed) hi = mid;
+      else lo = mid + 1;
     }
-    saturated += s.magnitude[i]! * s.room[i]!;
+    const below = lo > 0 ? sorted[lo - 1]! : -Infinity;
+    let saturated = 0;
+    let slope = 0;
+    for (let i = 0; i < d; i++) {
+      if (key[i]! <= below) saturated += weight[i]! * key[i]!;
+      else slope += weight[i]!;
+    }
+    parameter = (needed - saturated) / slope;
   }
-  for (let k = 0; k < count; k++) {
-    const i = order[k]!;
-    const move = norm === 'linf' ? parameter : parameter * s.magnitude[i]!;
-    const sign = normals[at + i]! * orientation > 0 ? 1 : -1;
-    out[at + i] = sign * Math.min(move, s.room[i]!);
+  for (let i = 0; i < d; i++) {
+    if (key[i]! === Infinity) continue;
+    const wi = normals[at + i]! * orientation;
+    const move = norm === 'linf' ? parameter : parameter * Math.abs(wi);
+    out[at + i] = (wi > 0 ? 1 : -1) * Math.min(move, room[i]!);
   }
+}
+
+/** ⟨w, δ(r)⟩ = Σ a_i·min(r, key_i): saturated coordinates give a_i·key_i, the others a_i·r. */
+function reach(weight: Float64Array, key: Float64Array, d: number, r: number): number {
+  let total = 0;
+  for (let i = 0; i < d; i++) total += weight[i]! * Math.min(r, key[i]!);
+  return total;
 }

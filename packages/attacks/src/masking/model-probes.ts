@@ -70,7 +70,7 @@ export function checkRandomizedPredictions(model: Classifier, x: tf.Tensor, thre
   const n = x.shape[0]!;
   return [{
     check: 'randomized-predictions',
-    message: `two predictions of the same ${n} inputs differ on ${rowsDiffering} rows (max |Δlogit| ${maxDifference.toPrecision(3)}): a randomized model needs expectation over transformation (EOT) and AutoAttack's 'rand' version, and its robust accuracy is itself random`,
+    message: `two predictions of the same ${n} inputs differ on ${rowsDiffering} rows (max |Δlogit| ${maxDifference.toPrecision(3)}): a randomized model needs expectation over transformation: evaluate it with autoAttack(model, inputs, { version: 'rand', … }) (APGD-CE and APGD-DLR averaging 20 gradients per step), and its robust accuracy is itself random`,
     evidence: { sampled: n, rowsDiffering, maxLogitDifference: maxDifference, tolerance },
   }];
 }

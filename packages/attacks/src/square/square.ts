@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Attack, AttackProblem } from '../attack.js';
+import { drainSteps } from '../drain-steps.js';
 import { imageLayout } from './image-layout.js';
 import {
   resolveSquareConfig,
@@ -26,6 +27,8 @@ export type SquareAttack = Attack & {
   readonly config: ResolvedSquareConfig;
   /** Like `perturb`, also returning the queries per example. */
   perturbCountingQueries(problem: AttackProblem): SquareResult;
+  /** `perturb` pausing after every query round, so a runner can stop it between them. */
+  perturbInSteps(problem: AttackProblem): Generator<void, tf.Tensor, void>;
 };
 
 /**
@@ -35,13 +38,17 @@ export type SquareAttack = Attack & {
  */
 export function square(options: SquareOptions): SquareAttack {
   const config = resolveSquareConfig(options);
-  const perturbCountingQueries = (problem: AttackProblem) => runSquare(problem, config);
+  const perturbCountingQueries = (problem: AttackProblem) =>
+    drainSteps(squareSteps(problem, config));
   return {
     name: 'square',
     norm: config.norm,
     config,
     perturbCountingQueries,
     perturb: (problem) => perturbCountingQueries(problem).adversarial,
+    *perturbInSteps(problem) {
+      return (yield* squareSteps(problem, config)).adversarial;
+    },
   };
 }
 
@@ -51,11 +58,12 @@ export function square(options: SquareOptions): SquareAttack {
  */
 function margins(problem: AttackProblem, rows: Float32Array, labels: Int32Array): Float32Array {
   const count = labels.length;
-  const logits = tf.tidy(() =>
-    problem.model
-      .predict(tf.tensor(rows, [count, ...problem.x.shape.slice(1)], 'float32'))
-      .dataSync(),
+  // Read outside tidy: tidy walks what its callback returns, element by element for a typed array.
+  const predicted = tf.tidy(() =>
+    problem.model.predict(tf.tensor(rows, [count, ...problem.x.shape.slice(1)], 'float32')),
   );
+  const logits = predicted.dataSync();
+  predicted.dispose();
   const classes = logits.length / Math.max(count, 1);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -69,7 +77,11 @@ function margins(problem: AttackProblem, rows: Float32Array, labels: Int32Array)
   return out;
 }
 
-function runSquare(problem: AttackProblem, config: ResolvedSquareConfig): SquareResult {
+/** Square on one batch, pausing after each round of queries; it holds no tensors between rounds. */
+function* squareSteps(
+  problem: AttackProblem,
+  config: ResolvedSquareConfig,
+): Generator<void, SquareResult, void> {
   const n = problem.x.shape[0]!;
   const width = problem.x.size / Math.max(n, 1);
   const layout = imageLayout(problem.x.shape.slice(1), config.imageShape);
@@ -118,6 +130,7 @@ function runSquare(problem: AttackProblem, config: ResolvedSquareConfig): Square
       accept(i, startMargin[j]!, row(starts, j));
     });
     for (let iteration = 0; iteration < config.queries - 1; iteration++) {
+      yield;
       const todo = survivors(currentMargin);
       if (todo.length === 0) break;
       const side = squareSide(
