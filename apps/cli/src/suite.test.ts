@@ -27,6 +27,15 @@ describe('--suite (AutoAttack)', () => {
     expect(suite[0]!).toBeLessThanOrEqual(cleanAccuracy);
   });
 
+  it('--suite rand runs APGD-CE then APGD-DLR with EOT on a deterministic model, never above clean', () => {
+    const run = runCli(['eval', '--model', model, '--suite', 'rand', '--eps', '0.1', '--test-size', '40', '--json', '--validation-size', '100']);
+    expect(run.code, run.stderr).toBe(0);
+    const { robust, cleanAccuracy } = JSON.parse(run.stdout) as { cleanAccuracy: number; robust: { attack: string; robustAccuracy: number[] }[] };
+    expect(robust.map((r) => r.attack)).toEqual(['after apgd-ce', 'after apgd-dlr', 'AutoAttack rand']);
+    expect(robust[1]!.robustAccuracy[0]!).toBeLessThanOrEqual(robust[0]!.robustAccuracy[0]!);
+    expect(robust[0]!.robustAccuracy[0]!).toBeLessThanOrEqual(cleanAccuracy);
+  });
+
   it('refuses per-attack flags and norms the suite does not run in', () => {
     const steps = runCli(['eval', '--model', model, '--suite', 'standard', '--steps', '10', '--eps', '0.1']);
     expect(steps.code).toBe(2);
