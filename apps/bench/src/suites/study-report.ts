@@ -54,7 +54,7 @@ function tables(results: StudyResults): string {
   out.push('## 20 epochs at library defaults (MNIST 5k, seed 1)', markdownTable(header, rows('long-')));
   out.push('## Every method in the regime nearest the paper\'s BP (seed 1)', markdownTable(header, byStage(results, 'regime-').filter((r) => !r.id.includes('-bp-')).map((r) => rows('regime-').find((row) => row[0] === r.id)!)));
   out.push('## 50k training images (tuned 5k configs, seed 1)', markdownTable(header, rows('large-')));
-  out.push('## Internal-layer robustness (first 1,000 test images; robust accuracy %)');
+  out.push('## Internal-layer robustness (first 500 test images; robust accuracy %)');
   out.push(`Relative budget: ‖δ‖₂ ≤ ρ·mean‖z*_k‖₂, ρ ∈ {${relativeRadii.join(', ')}}; absolute: ‖δ‖₂ ≤ ε, ε ∈ {${absoluteRadii.join(', ')}}. ` +
     'Margin-gradient norm: ‖∇_{z_k}(z_y − max_{j≠y} z_j)‖₂ at z* over correctly classified examples; d₁ = median margin / that norm (first-order distance to the boundary); ‖J‖ = ‖∂z_L/∂z_k‖₂ per example; ‖W…‖ = ‖W_{L−1}…W_k‖₂.');
   const rob = results.robustness;
