@@ -23,9 +23,15 @@ export interface InternalLayerNetwork extends DeclaresGradientSource {
   predictFromLayer(k: number, zk: tf.Tensor): tf.Tensor2D;
 }
 
+/** Give exactly one of `rhos` (relative budgets) and `epsilons` (absolute budgets). */
 export interface InternalLayerOptions {
   /** Relative radii: ‖δ‖₂ ≤ ρ·mean_i‖z*_k,i‖₂ (LIFTED §5 uses 0.05, 0.1, 0.2, 0.5). */
-  rhos: readonly number[];
+  rhos?: readonly number[];
+  /**
+   * Absolute radii: ‖δ‖₂ ≤ ε on every layer, whatever its activity scale — so two networks
+   * whose activities differ in size are compared at the same perturbation.
+   */
+  epsilons?: readonly number[];
   /** Layers to attack (default all, 1..layerCount). */
   layers?: readonly number[];
   /** An L2 attack (default PGD-L2, 40 steps, cross-entropy). */
@@ -39,8 +45,9 @@ export interface LayerRobustness {
   layer: number;
   /** mean_i ‖z*_k,i‖₂ over the examples: the unit ρ is measured in. */
   meanActivityNorm: number;
+  /** The relative radii (with absolute budgets: ε / meanActivityNorm). */
   rhos: number[];
-  /** The absolute radii ρ·meanActivityNorm. */
+  /** The absolute radii (with relative budgets: ρ·meanActivityNorm). */
   epsilons: number[];
   robustAccuracy: number[];
   timingsMs: number;
@@ -49,7 +56,12 @@ export interface LayerRobustness {
 export interface InternalLayerResult {
   config: {
     attack: Attack['config'];
+    /** Which radii were given: `rhos` (relative) or `epsilons` (absolute). */
+    budget: 'relative' | 'absolute';
+    /** The relative radii asked for (empty with absolute budgets). */
     rhos: number[];
+    /** The absolute radii asked for (null with relative budgets). */
+    epsilons: number[] | null;
     layers: number[];
     seed: Seed;
     batchSize: number;
@@ -76,9 +88,26 @@ function layerAsClassifier(
   };
 }
 
+/** The radii given, checked: exactly one of `rhos` and `epsilons`, each finite and ≥ 0. */
+function budgetOf(options: InternalLayerOptions): { budget: 'relative' | 'absolute'; radii: number[] } {
+  if ((options.rhos === undefined) === (options.epsilons === undefined))
+    throw new AttackConfigError(
+      'give exactly one of rhos (relative budgets) and epsilons (absolute budgets)',
+    );
+  const budget = options.rhos !== undefined ? 'relative' : 'absolute';
+  const radii = [...(options.rhos ?? options.epsilons!)];
+  const symbol = budget === 'relative' ? 'ρ' : 'ε';
+  if (radii.length === 0) throw new AttackConfigError(`no ${symbol} values to attack at`);
+  for (const r of radii)
+    if (!Number.isFinite(r) || r < 0)
+      throw new AttackConfigError(`every ${symbol} must be finite and ≥ 0, got ${r}`);
+  return { budget, radii };
+}
+
 /**
- * Internal-layer attacks (LIFTED §5): perturb z*_k by δ with ‖δ‖₂ ≤ ρ·mean‖z*_k‖₂, propagate
- * through the remaining layers, and report accuracy per (layer, ρ).
+ * Internal-layer attacks (LIFTED §5): perturb z*_k by δ with ‖δ‖₂ ≤ ρ·mean‖z*_k‖₂ (relative
+ * budget) or ‖δ‖₂ ≤ ε (absolute budget), propagate through the remaining layers, and report
+ * accuracy per (layer, radius).
  */
 export async function attackInternalLayers(
   network: InternalLayerNetwork,
@@ -92,10 +121,7 @@ export async function attackInternalLayers(
     throw new AttackConfigError(
       `internal-layer attacks are defined in L2; got an ${attackNorm(attack).name} attack`,
     );
-  const rhos = [...options.rhos];
-  for (const rho of rhos)
-    if (!Number.isFinite(rho) || rho < 0)
-      throw new AttackConfigError(`every ρ must be finite and ≥ 0, got ${rho}`);
+  const { budget, radii } = budgetOf(options);
   const layers = [
     ...(options.layers ?? Array.from({ length: network.layerCount }, (_, i) => i + 1)),
   ];
@@ -123,7 +149,10 @@ export async function attackInternalLayers(
       const meanActivityNorm = tf.tidy(
         () => tf.mean(tf.sqrt(tf.sum(tf.square(tf.reshape(zk, [n, -1])), 1))).dataSync()[0]!,
       );
-      const epsilons = rhos.map((rho) => rho * meanActivityNorm);
+      const epsilons =
+        budget === 'relative' ? radii.map((rho) => rho * meanActivityNorm) : [...radii];
+      const rhos =
+        budget === 'relative' ? [...radii] : radii.map((epsilon) => epsilon / meanActivityNorm);
       const result = await runAttack(
         layerAsClassifier(network, k, zk.shape),
         { x: zk, labels },
@@ -149,7 +178,9 @@ export async function attackInternalLayers(
     return {
       config: {
         attack: attack.config,
-        rhos,
+        budget,
+        rhos: budget === 'relative' ? radii : [],
+        epsilons: budget === 'absolute' ? radii : null,
         layers,
         seed,
         batchSize,
