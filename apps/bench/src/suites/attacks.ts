@@ -128,7 +128,7 @@ function gap(row: SweepSummary | undefined, suite: SuiteSummary): string {
 }
 
 /** What the suite changed, in prose with the numbers (issue #18). */
-function changesMarkdown(measured: { name: string; sweeps: SweepSummary[]; suite: SuiteSummary | null }[], published: PublishedSweep[], images: number): string {
+function changesMarkdown(measured: { name: string; sweeps: SweepSummary[]; suite: SuiteSummary | null }[], published: PublishedSweep[], images: number, steps: number): string {
   const lines: string[] = [];
   for (const m of measured) {
     if (!m.suite) continue;
@@ -139,14 +139,14 @@ function changesMarkdown(measured: { name: string; sweeps: SweepSummary[]; suite
     const eps = linfEpsilons.join(' / ');
     lines.push(
       `- **${m.name}** (first ${images.toLocaleString('en-US')} test images, ε ${eps}): AutoAttack ${m.suite.robustAccuracy.map(percent).join(' / ')}; ` +
-        `PGD-40 sits ${gap(pgd, m.suite)} points above it, the FGSM + PGD + margin-PGD worst case ${gap(worst, m.suite)} points, FGSM ${gap(fgsmRow, m.suite)} points. ` +
+        `PGD-${steps} sits ${gap(pgd, m.suite)} points above it, the FGSM + PGD + margin-PGD worst case ${gap(worst, m.suite)} points, FGSM ${gap(fgsmRow, m.suite)} points. ` +
         `Masking checks: ${m.suite.maskingWarnings.length === 0 ? 'none fired' : m.suite.maskingWarnings.map((w) => w.check).join(', ')}.`,
     );
     const old = published.find((p) => p.model.startsWith(m.name === 'MLP' ? 'mlp' : 'cnn-light'));
     const oldPgd = old?.rows.find((r) => r.norm === 'linf' && r.name === 'pgd');
     if (old && oldPgd && pgd) {
       lines.push(
-        `  The published PGD-40 row (${old.images.toLocaleString('en-US')} images, ${old.createdAt.slice(0, 10)}, weights \`${old.modelHash.replace('sha256:', '').slice(0, 16)}…\`) read ${oldPgd.robustAccuracy.map(percent).join(' / ')}; on this run's ${images.toLocaleString('en-US')} images PGD-40 reads ${pgd.robustAccuracy.map(percent).join(' / ')}, and the suite ${m.suite.robustAccuracy.map(percent).join(' / ')}.`,
+        `  The published PGD row (${old.images.toLocaleString('en-US')} images, ${old.createdAt.slice(0, 10)}, weights \`${old.modelHash.replace('sha256:', '').slice(0, 16)}…\`) read ${oldPgd.robustAccuracy.map(percent).join(' / ')}; on this run's ${images.toLocaleString('en-US')} images PGD-${steps} reads ${pgd.robustAccuracy.map(percent).join(' / ')}, and the suite ${m.suite.robustAccuracy.map(percent).join(' / ')}.`,
       );
     }
   }
@@ -219,7 +219,7 @@ export const suite: BenchSuite = {
           `Earlier versions of this page reported FGSM and PGD only. Issue #18 asks for the standard suite (Croce & Hein 2020: APGD-CE, APGD-T with 9 targets, FAB-T with 9 targets, Square with 5,000 queries, each on the survivors of the ones before) beside them, with the FGSM / PGD columns kept for continuity. ` +
             `The suite is costly on a shared 2-core machine, so every number in the comparison below — FGSM and PGD included — is on the same first ${images.toLocaleString('en-US')} test images${images < data.test.count ? `, not the ${data.test.count.toLocaleString('en-US')} of the published sweep (which is kept at the end of this page, labelled)` : ''}. ` +
             'Differences are "row minus suite" in accuracy points at each ε; a positive number is how much that attack overstates robustness.',
-          changesMarkdown(measured, published, images),
+          changesMarkdown(measured, published, images, steps),
           ...measured.map((m) => comparisonMarkdown(m.title, m.sweeps, m.suite)),
         );
       }
