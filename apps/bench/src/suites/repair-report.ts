@@ -415,6 +415,22 @@ function suiteSection(file: RepairResultsFile): string[] {
           `at ε 0.2 FGSM reads ${p1(after.adaptive.fgsm[e2]!)} % on the repaired model against ${p1(after.suite.robustAccuracy[e2]!)} % under the suite (FGSM ${p1(after.adaptive.fgsm[e2]! - after.suite.robustAccuracy[e2]!)} points too high; before repair the gap was ${p1(before.adaptive.fgsm[e2]! - before.suite.robustAccuracy[e2]!)})`,
         );
       }
+      // The superseded claim: the largest unclipped FGSM/PGD-only adaptive entry of the same model and |X_adv|.
+      const superseded = file.entries
+        .filter((e) => !e.quick && e.recipe.model === entry.recipe.model && !clipped(e) && !hasSuite(e) && e.result.config.adaptive && (e.result.config.evaluation.loss ?? 'cross-entropy') === 'cross-entropy' && e.result.runs.some((r) => r.size === run.size))
+        .sort((a, b) => b.result.config.testCount - a.result.config.testCount)[0];
+      const oldRun = superseded?.result.runs.find((r) => r.size === run.size);
+      if (superseded && oldRun && e1 >= 0) {
+        const oldPick = strongestPick(oldRun);
+        const ob = evaluationOf(oldRun, 0);
+        const oa = evaluationOf(oldRun, oldPick.candidate);
+        const oe = superseded.result.config.evaluation.epsilons.indexOf(0.1);
+        if (ob?.adaptive && oa?.adaptive && oe >= 0) {
+          parts.push(
+            `the superseded unclipped entry (${superseded.id}, ${superseded.result.config.testCount.toLocaleString('en-US')} images, M ${oldPick.iterations}, ω ${oldPick.omega}) claimed ${signed(oa.adaptive.pgd[oe]! - ob.adaptive.pgd[oe]!)} points at ε 0.1 under PGD-${superseded.result.config.evaluation.pgdSteps} (${p1(ob.adaptive.pgd[oe]!)} → ${p1(oa.adaptive.pgd[oe]!)} %) and ${signed(oa.adaptive.fgsm[oe]! - ob.adaptive.fgsm[oe]!)} under FGSM`,
+          );
+        }
+      }
       const warnings = [...new Set([...before.suite.maskingWarnings, ...after.suite.maskingWarnings].map((w) => w.check))];
       parts.push(`gradient-masking checks: ${warnings.length === 0 ? 'none fired on either model' : `${warnings.join(', ')} (details in the entry below)`}`);
       prose.push(`${head} ${parts.join('; ')}.`);
