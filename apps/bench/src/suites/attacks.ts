@@ -4,7 +4,8 @@
 // weights and images in the same run. Inputs are clipped to [0, 1] unless --unclipped (then the
 // results are attacks-unclipped.*). Flags: --quick, --no-pytorch, --images=N (robust accuracy,
 // default all 10,000), --batch=N, --steps=N, --autoattack=standard|quick|none, --unclipped,
-// --reuse-throughput (keep the throughput section of the previous results file), --throughput-images=N,
+// --reuse-throughput (keep the throughput section of the previous results file), --render (re-render
+// the Markdown, figures and HTML from the results file), --throughput-images=N,
 // --repeats=N, --pytorch-threads=N, --model-dir=DIR.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,12 +13,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '@liftguard/data';
 import { renderHtml, renderMarkdown, type RobustnessReport } from '@liftguard/report';
 import { initBackend } from '@liftguard/tensor';
-import { markdownTable, machineInfo, writeResults } from '../results.js';
+import { markdownTable, machineInfo, writeResults, type MachineInfo } from '../results.js';
 import { pytorchVersion } from '../pytorch.js';
 import type { BenchSuite } from '../suite.js';
-import { attackBenchModels, type BenchModel } from './attacks-models.js';
+import { attackBenchModels, recipeText, type BenchModel, type MlpRecipe } from './attacks-models.js';
 import { l2Epsilons, linfEpsilons, measureRobustness, type SuiteSummary, type SweepSummary } from './attacks-robustness.js';
 import { measureThroughput, type ThroughputResult } from './attacks-throughput.js';
+import type { PretrainRecipe } from './repair-models.js';
 
 function flag(args: string[], name: string): string | undefined {
   return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -153,17 +155,125 @@ function changesMarkdown(measured: { name: string; sweeps: SweepSummary[]; suite
   return lines.join('\n');
 }
 
-function modelsMarkdown(models: BenchModel[], reports: RobustnessReport[]): string {
+/** A model as the results file records it. */
+interface ModelRecord {
+  key: string;
+  recipe: MlpRecipe | PretrainRecipe;
+  weightsSha256: string;
+  trainedInThisRun: boolean;
+  trainSeconds: number | null;
+}
+
+/** Everything attacks.json holds; the Markdown, figures and HTML are rendered from it alone. */
+interface AttacksResults {
+  machine: MachineInfo;
+  quick: boolean;
+  args: string[];
+  bounds: [number, number] | null;
+  autoAttack: 'standard' | 'quick' | null;
+  models: { mlp: ModelRecord; 'cnn-light': ModelRecord };
+  throughput: ThroughputResult & { reusedFrom?: string };
+  sweepSeconds: number;
+  suites: Record<string, SuiteSummary | null>;
+  reports: RobustnessReport[];
+  published: PublishedSweep[];
+}
+
+function modelsMarkdown(models: ModelRecord[], reports: RobustnessReport[]): string {
   return markdownTable(
     ['model', 'recipe', 'weights SHA-256', 'cache entry', 'clean test accuracy'],
-    models.map((m, i) => [m.recipe.model, m.recipeText, `\`${m.weightsSha256.slice(0, 16)}…\``, `\`${m.key}\``, `${(100 * reports[i]!.cleanAccuracy!).toFixed(2)} % (${reports[i]!.dataset.count.toLocaleString('en-US')} images)`]),
+    models.map((m, i) => [m.recipe.model, recipeText(m.recipe), `\`${m.weightsSha256.slice(0, 16)}…\``, `\`${m.key}\``, `${(100 * reports[i]!.cleanAccuracy!).toFixed(2)} % (${reports[i]!.dataset.count.toLocaleString('en-US')} images)`]),
   );
+}
+
+/** A report's L∞ / L2 rows and its first worst case (FGSM, PGD, PGD margin), as the comparison shows them. */
+function sweepsOf(report: RobustnessReport): SweepSummary[] {
+  const worst = report.worstCase?.[0];
+  return [
+    ...report.attacks.map((a) => ({ name: a.name, norm: a.norm, epsilons: a.epsilons, robustAccuracy: a.robustAccuracy ?? [] })),
+    ...(worst ? [{ name: 'worst case (FGSM, PGD, PGD margin)', norm: worst.norm, epsilons: worst.epsilons, robustAccuracy: worst.robustAccuracy ?? [] }] : []),
+  ];
+}
+
+const modelNames = [
+  ['mlp', 'MLP 784-128-128-10 (BP) on MNIST', 'MLP'],
+  ['cnn-light', 'CNNLight (BP) on MNIST', 'CNNLight'],
+] as const;
+
+/** Writes docs/benchmarks/<name>.{json,md}, the figures and the HTML reports from `results`. */
+async function writeAttacksResults(root: string, resultsName: string, results: AttacksResults): Promise<void> {
+  const { args, bounds, autoAttack: suiteVersion, throughput, reports, published } = results;
+  const unclipped = bounds === null;
+  const images = reports[0]!.dataset.count;
+  const steps = (reports[0]!.attacks.find((a) => a.name === 'pgd')?.config.attack as { steps?: number } | undefined)?.steps ?? 40;
+  const backend = reports[0]!.environment.backend;
+  const measured = modelNames.map(([, title, label], i) => ({ name: label, title, sweeps: sweepsOf(reports[i]!), suite: results.suites[label] ?? null }));
+  const publishedImages = published[0]?.images;
+  const weightsChanged = published
+    .map((p) => {
+      const record = p.model.startsWith('mlp') ? results.models.mlp : results.models['cnn-light'];
+      return p.modelHash.replace('sha256:', '') === record.weightsSha256 ? null : `${record.recipe.model} \`${p.modelHash.replace('sha256:', '').slice(0, 16)}…\` → \`${record.weightsSha256.slice(0, 16)}…\``;
+    })
+    .filter((w): w is string => w !== null);
+  const parts: string[] = [
+    unclipped ? '# Attacks benchmarks — UNCLIPPED (inputs not projected to [0, 1]; not the default threat model)' : '# Attacks benchmarks',
+    `Generated by \`npm run bench -- attacks${args.length ? ` ${args.join(' ')}` : ''}\` (apps/bench/src/suites/attacks.ts; PyTorch peer attacks.py) on ${backend}, ${results.machine.date.slice(0, 10)}. ` +
+      `The robust-accuracy sweeps (${images.toLocaleString('en-US')} test images per model, ${unclipped ? '**unclipped**' : 'adversarials clipped to [0, 1]'}; FGSM, PGD-${steps} and PGD-${steps} with the margin loss in L∞ at ${linfEpsilons.join(', ')}, PGD-${steps} L2 at ${l2Epsilons.join(', ')}, the pointwise L∞ worst case${suiteVersion ? `, and the ${suiteVersion} AutoAttack suite in L∞ with its gradient-masking checks` : ''}) took ${Math.round(results.sweepSeconds)} s on a shared 2-core machine.`,
+  ];
+  if (suiteVersion) {
+    parts.push(
+      `## What the ${suiteVersion} AutoAttack suite changes`,
+      `Earlier versions of this page reported FGSM and PGD only. Issue #18 asks for the standard suite (Croce & Hein 2020: APGD-CE, APGD-T with 9 targets, FAB-T with 9 targets, Square with 5,000 queries, each on the survivors of the ones before) beside them, with the FGSM / PGD columns kept for continuity. ` +
+        `The suite is costly on a shared 2-core machine, so every number in the comparison below — FGSM and PGD included — is on the same first ${images.toLocaleString('en-US')} test images${publishedImages && publishedImages !== images ? `, not the ${publishedImages.toLocaleString('en-US')} of the published sweep (which is kept at the end of this page, labelled)` : ''}. ` +
+        `The threat model is unchanged: ${unclipped ? 'this run is **unclipped**' : 'these attacks, like the published ones, clip to [0, 1]'}. ` +
+        'Differences are "row minus suite" in accuracy points at each ε; a positive number is how much that attack overstates robustness.' +
+        (weightsChanged.length > 0
+          ? ` **The weights changed too**: the published weights were not in the model cache, and retraining the same recipes with today's packages gave different weights (${weightsChanged.join('; ')}), so a change from the published rows mixes new weights, fewer images and stronger attacks; the suite-versus-PGD gaps, measured on the same weights and images, are the clean comparison.`
+          : ''),
+      changesMarkdown(measured, published, images, steps),
+      ...measured.map((m) => comparisonMarkdown(m.title, m.sweeps, m.suite)),
+    );
+  }
+  parts.push(
+    '## Models',
+    'Both are trained with BP by `@liftguard/models` (`mlp` / `cnnLight` + `trainClassifier`) and cached on disk by recipe (`tmp/bench-models/<cache entry>`, shared with the repair suite), so re-runs load them; the hash identifies the weights file. ' +
+      `Each model also has an HTML report rendered by \`@liftguard/report\` (\`${resultsName}.mlp.html\`, \`${resultsName}.cnn-light.html\`).`,
+    modelsMarkdown([results.models.mlp, results.models['cnn-light']], reports),
+    '## Throughput on CNNLight',
+    ...(throughput.reusedFrom ? [`**Not re-run in this run** (\`--reuse-throughput\`): the section below is the measurement of ${throughput.reusedFrom.slice(0, 10)}, on the CNNLight weights \`${throughput.modelHash.replace('sha256:', '').slice(0, 16)}…\` of that run.`] : []),
+    throughputMarkdown(throughput),
+  );
+  for (const [i, report] of reports.entries()) {
+    const name = modelNames[i]![0];
+    const prefix = `${resultsName}.${name}-`;
+    const { markdown, figures } = await renderMarkdown(report, { figurePrefix: prefix, headingOffset: 1 });
+    for (const f of figures) writeFileSync(join(root, 'docs', 'benchmarks', `${prefix}${f.name}`), f.svg);
+    writeFileSync(join(root, 'docs', 'benchmarks', `${resultsName}.${name}.html`), await renderHtml(report));
+    parts.push(markdown);
+  }
+  for (const p of published) {
+    parts.push(
+      `## Published ${p.images.toLocaleString('en-US')}-image sweep of ${p.model.startsWith('mlp') ? 'the MLP' : 'CNNLight'} — FGSM / PGD only (superseded by the AutoAttack comparison above)`,
+      `From the run of ${p.createdAt.slice(0, 10)} (weights \`${p.modelHash.replace('sha256:', '').slice(0, 16)}…\`, clean accuracy ${(100 * p.cleanAccuracy).toFixed(2)} %, bounds ${p.bounds === 'null' ? '**none (unclipped)**' : `${p.bounds} (clipped)`}), kept for continuity; no AutoAttack was run there.`,
+      markdownTable(['attack', 'norm', 'ε', 'robust accuracy'], p.rows.map((r) => [r.name, norms[r.norm] ?? r.norm, r.epsilons.join(' / '), r.robustAccuracy.map(percent).join(' / ')])),
+    );
+  }
+  writeResults(root, 'benchmarks', resultsName, results, parts.join('\n\n'));
 }
 
 export const suite: BenchSuite = {
   name: 'attacks',
   description: 'robust accuracy vs ε (MLP, CNNLight from @liftguard/models on the MNIST test set): FGSM, PGD-40, margin PGD, worst case and the standard AutoAttack suite with gradient-masking checks, clipped to [0, 1] unless --unclipped; FGSM / L∞ PGD-40 throughput on CNNLight next to PyTorch on the same weights',
   async run({ root, args, quick }) {
+    const unclipped = args.includes('--unclipped');
+    const resultsName = unclipped ? 'attacks-unclipped' : 'attacks';
+    const previousPath = join(root, 'docs', 'benchmarks', `${resultsName}.json`);
+    if (args.includes('--render')) {
+      // Re-renders the Markdown, figures and HTML from the results file alone.
+      if (!existsSync(previousPath)) throw new Error(`--render: ${previousPath} does not exist`);
+      await writeAttacksResults(root, resultsName, JSON.parse(readFileSync(previousPath, 'utf8')) as AttacksResults);
+      return;
+    }
     const backend = await initBackend({ quiet: true });
     const data = await loadDataset('mnist');
     const images = Math.min(positiveInt(args, 'images', quick ? 500 : data.test.count), data.test.count);
@@ -174,13 +284,10 @@ export const suite: BenchSuite = {
     const pytorchThreads = positiveInt(args, 'pytorch-threads', 2);
     const torch = args.includes('--no-pytorch') ? null : pytorchVersion();
     // One threat model everywhere (issue #18): clipped to [0, 1] unless asked, and an unclipped run is named so, file names included.
-    const unclipped = args.includes('--unclipped');
     const bounds = unclipped ? null : ([0, 1] as [number, number]);
-    const resultsName = unclipped ? 'attacks-unclipped' : 'attacks';
     const suiteFlag = flag(args, 'autoattack') ?? (quick ? 'quick' : 'standard');
     if (suiteFlag !== 'standard' && suiteFlag !== 'quick' && suiteFlag !== 'none') throw new Error(`--autoattack must be standard, quick or none, got '${suiteFlag}'`);
     const suiteVersion = suiteFlag === 'none' ? null : suiteFlag;
-    const previousPath = join(root, 'docs', 'benchmarks', `${resultsName}.json`);
     const previous = existsSync(previousPath) ? (JSON.parse(readFileSync(previousPath, 'utf8')) as PreviousResults) : null;
     const reuseThroughput = args.includes('--reuse-throughput');
     if (reuseThroughput && !previous?.throughput) throw new Error(`--reuse-throughput: ${previousPath} has no throughput section to reuse`);
@@ -196,76 +303,28 @@ export const suite: BenchSuite = {
       const libraryVersions = { '@tensorflow/tfjs-core': tf.version_core, ...(torch ? { torch } : {}) };
       const started = performance.now();
       const measured: { name: string; title: string; report: RobustnessReport; sweeps: SweepSummary[]; suite: SuiteSummary | null }[] = [];
-      for (const [name, title, label] of [
-        ['mlp', 'MLP 784-128-128-10 (BP) on MNIST', 'MLP'],
-        ['cnn-light', 'CNNLight (BP) on MNIST', 'CNNLight'],
-      ] as const) {
+      for (const [name, title, label] of modelNames) {
         const m = await measureRobustness(models[name], unclipped ? `${title} — UNCLIPPED` : title, data, { images, batchSize, steps, seed: 0, bounds, suite: suiteVersion, backend: backend.name, libraryVersions });
         measured.push({ name: label, title, ...m });
       }
-      const reports = measured.map((m) => m.report);
       const sweepSeconds = (performance.now() - started) / 1000;
       console.log(`  robust accuracy sweeps: ${sweepSeconds.toFixed(0)} s`);
       const published = publishedSweeps(previous, images);
 
-      const parts: string[] = [
-        unclipped ? '# Attacks benchmarks — UNCLIPPED (inputs not projected to [0, 1]; not the default threat model)' : '# Attacks benchmarks',
-        `Generated by \`npm run bench -- attacks${args.length ? ` ${args.join(' ')}` : ''}\` (apps/bench/src/suites/attacks.ts; PyTorch peer attacks.py) on ${backend.name}, ${new Date().toISOString().slice(0, 10)}. ` +
-          `The robust-accuracy sweeps (${images.toLocaleString('en-US')} test images per model, ${unclipped ? '**unclipped**' : 'adversarials clipped to [0, 1]'}; FGSM, PGD-${steps} and PGD-${steps} with the margin loss in L∞ at ${linfEpsilons.join(', ')}, PGD-${steps} L2 at ${l2Epsilons.join(', ')}, the pointwise L∞ worst case${suiteVersion ? `, and the ${suiteVersion} AutoAttack suite in L∞ with its gradient-masking checks` : ''}) took ${Math.round(sweepSeconds)} s on a shared 2-core machine.`,
-      ];
-      if (suiteVersion) {
-        parts.push(
-          `## What the ${suiteVersion} AutoAttack suite changes`,
-          `Earlier versions of this page reported FGSM and PGD only. Issue #18 asks for the standard suite (Croce & Hein 2020: APGD-CE, APGD-T with 9 targets, FAB-T with 9 targets, Square with 5,000 queries, each on the survivors of the ones before) beside them, with the FGSM / PGD columns kept for continuity. ` +
-            `The suite is costly on a shared 2-core machine, so every number in the comparison below — FGSM and PGD included — is on the same first ${images.toLocaleString('en-US')} test images${images < data.test.count ? `, not the ${data.test.count.toLocaleString('en-US')} of the published sweep (which is kept at the end of this page, labelled)` : ''}. ` +
-            'Differences are "row minus suite" in accuracy points at each ε; a positive number is how much that attack overstates robustness.',
-          changesMarkdown(measured, published, images, steps),
-          ...measured.map((m) => comparisonMarkdown(m.title, m.sweeps, m.suite)),
-        );
-      }
-      parts.push(
-        '## Models',
-        'Both are trained with BP by `@liftguard/models` (`mlp` / `cnnLight` + `trainClassifier`) and cached on disk by recipe (`tmp/bench-models/<cache entry>`, shared with the repair suite), so re-runs load them; the hash identifies the weights file. ' +
-          `Each model also has an HTML report rendered by \`@liftguard/report\` (\`${resultsName}.mlp.html\`, \`${resultsName}.cnn-light.html\`).`,
-        modelsMarkdown([models.mlp, models['cnn-light']], reports),
-        '## Throughput on CNNLight',
-        ...(throughput.reusedFrom ? [`**Not re-run in this run** (\`--reuse-throughput\`): the section below is the measurement of ${throughput.reusedFrom.slice(0, 10)}, on the CNNLight weights \`${throughput.modelHash.replace('sha256:', '').slice(0, 16)}…\` of that run.`] : []),
-        throughputMarkdown(throughput),
-      );
-      for (const [i, report] of reports.entries()) {
-        const name = i === 0 ? 'mlp' : 'cnn-light';
-        const prefix = `${resultsName}.${name}-`;
-        const { markdown, figures } = await renderMarkdown(report, { figurePrefix: prefix, headingOffset: 1 });
-        for (const f of figures) writeFileSync(join(root, 'docs', 'benchmarks', `${prefix}${f.name}`), f.svg);
-        writeFileSync(join(root, 'docs', 'benchmarks', `${resultsName}.${name}.html`), await renderHtml(report));
-        parts.push(markdown);
-      }
-      for (const p of published) {
-        parts.push(
-          `## Published ${p.images.toLocaleString('en-US')}-image sweep of ${p.model.split('-')[0] === 'mlp' ? 'the MLP' : 'CNNLight'} — FGSM / PGD only (superseded by the AutoAttack comparison above)`,
-          `From the run of ${p.createdAt.slice(0, 10)} (weights \`${p.modelHash.replace('sha256:', '').slice(0, 16)}…\`, clean accuracy ${(100 * p.cleanAccuracy).toFixed(2)} %, bounds ${p.bounds === 'null' ? '**none (unclipped)**' : `${p.bounds} (clipped)`}), kept for continuity; no AutoAttack was run there.`,
-          markdownTable(['attack', 'norm', 'ε', 'robust accuracy'], p.rows.map((r) => [r.name, norms[r.norm] ?? r.norm, r.epsilons.join(' / '), r.robustAccuracy.map(percent).join(' / ')])),
-        );
-      }
-      writeResults(
-        root,
-        'benchmarks',
-        resultsName,
-        {
-          machine: machineInfo(),
-          quick,
-          args,
-          bounds,
-          autoAttack: suiteVersion,
-          models: Object.fromEntries(Object.entries(models).map(([k, m]) => [k, { key: m.key, recipe: m.recipe, weightsSha256: m.weightsSha256, trainedInThisRun: m.trained, trainSeconds: m.trainSeconds }])),
-          throughput,
-          sweepSeconds,
-          suites: Object.fromEntries(measured.map((m) => [m.name, m.suite])),
-          reports,
-          published,
-        },
-        parts.join('\n\n'),
-      );
+      const record = (m: BenchModel): ModelRecord => ({ key: m.key, recipe: m.recipe, weightsSha256: m.weightsSha256, trainedInThisRun: m.trained, trainSeconds: m.trainSeconds });
+      await writeAttacksResults(root, resultsName, {
+        machine: machineInfo(),
+        quick,
+        args,
+        bounds,
+        autoAttack: suiteVersion,
+        models: { mlp: record(models.mlp), 'cnn-light': record(models['cnn-light']) },
+        throughput,
+        sweepSeconds,
+        suites: Object.fromEntries(measured.map((m) => [m.name, m.suite])),
+        reports: measured.map((m) => m.report),
+        published,
+      });
     } finally {
       models.mlp.classifier.dispose();
       models['cnn-light'].classifier.dispose();
