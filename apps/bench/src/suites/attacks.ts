@@ -226,7 +226,8 @@ async function writeAttacksResults(root: string, resultsName: string, results: A
       `Earlier versions of this page reported FGSM and PGD only. Issue #18 asks for the standard suite (Croce & Hein 2020: APGD-CE, APGD-T with 9 targets, FAB-T with 9 targets, Square with 5,000 queries, each on the survivors of the ones before) beside them, with the FGSM / PGD columns kept for continuity. ` +
         `The suite is costly on a shared 2-core machine, so every number in the comparison below — FGSM and PGD included — is on the same first ${images.toLocaleString('en-US')} test images${publishedImages && publishedImages !== images ? `, not the ${publishedImages.toLocaleString('en-US')} of the published sweep (which is kept at the end of this page, labelled)` : ''}. ` +
         `The threat model is unchanged: ${unclipped ? 'this run is **unclipped**' : 'these attacks, like the published ones, clip to [0, 1]'}. ` +
-        'Differences are "row minus suite" in accuracy points at each ε; a positive number is how much that attack overstates robustness.' +
+        'Differences are "row minus suite" in accuracy points at each ε; a positive number is how much that attack overstates robustness. ' +
+        `On ${images.toLocaleString('en-US')} images one image is ${(100 / images).toFixed(2)} points and the binomial standard error at 50 % is ${(50 / Math.sqrt(images)).toFixed(1)} points; the row-minus-suite gaps are paired (same images and weights) and tighter than that.` +
         (weightsChanged.length > 0
           ? ` **The weights changed too**: the published weights were not in the model cache, and retraining the same recipes with today's packages gave different weights (${weightsChanged.join('; ')}), so a change from the published rows mixes new weights, fewer images and stronger attacks; the suite-versus-PGD gaps, measured on the same weights and images, are the clean comparison.`
           : ''),

@@ -442,9 +442,10 @@ function suiteSection(file: RepairResultsFile): string[] {
   return [
     '## The standard AutoAttack suite beside FGSM / PGD, clipped to [0, 1] (issue #18)',
     '',
-    'Earlier versions of this page evaluated with FGSM and PGD-40 only and **without clipping to [0, 1]** (unlike the CLI and the attacks benchmark), which understates the original models\' robustness and changes the gains. ' +
+    'Earlier versions of this page evaluated with FGSM and PGD-40 only and **without clipping to [0, 1]** (unlike the CLI and the attacks benchmark): the attacker could leave the valid pixel range, a stronger threat model than the CLI\'s, so robust accuracies and gains were not comparable with the rest of LiftGuard. ' +
       'The entries below re-run the headline rows in the one threat model of issue #18 — X_adv and every attack clipped to [0, 1] — with the standard AutoAttack suite (APGD-CE, APGD-T with 9 targets, FAB-T with 9 targets, Square with 5,000 queries; each on the survivors of the ones before) next to FGSM and PGD-40 on the same test images. ' +
-      'The suite is costly on a shared 2-core machine, so these entries evaluate on the first test images only (the count is in each row); the older 10,000-image tables are kept below, labelled "PGD/FGSM only, unclipped (superseded by …)".',
+      'The suite is costly on a shared 2-core machine, so these entries evaluate on the first test images only (the count is in each row); the older 10,000-image tables are kept below, labelled "PGD/FGSM only, unclipped (superseded by …)". ' +
+      `Read the small counts with their noise: on n images one image is 100/n points and the binomial standard error at 50 % is 50/√n points (${[...new Set(entries.map((e) => e.result.config.testCount))].sort((a, b) => a - b).map((n) => `${(50 / Math.sqrt(n)).toFixed(1)} at n = ${n}`).join(', ')}); the suite-versus-PGD gaps are paired (same images, same model) and so tighter than the before/after levels.`,
     '',
     markdownTable(['model', '\\|X_adv\\|', 'test images', 'selection', 'attack', 'before (ε 0.05 / 0.1 / 0.2)', 'after', 'change (points)'], rows),
     '',
