@@ -49,6 +49,14 @@ export interface BenchModel extends CachedModel {
   key: string;
 }
 
+/** A recipe in one line, for reports. */
+export function recipeText(r: MlpRecipe | PretrainRecipe): string {
+  if (r.model === 'mlp') {
+    return `MLP ${r.widths.join('-')} (${r.initialization} init, seed ${r.seed}), BP with ${r.loss} loss, Adam ${r.learningRate}, batch ${r.batchSize}, ${r.epochs} epochs on the first ${r.trainImages.toLocaleString('en-US')} MNIST training images, best epoch on the last ${r.validationImages.toLocaleString('en-US')}`;
+  }
+  return `CNNLight (PyTorch init, seed ${r.seed}), BP with cross-entropy, Adam ${r.learningRate} ×${r.learningRateDecay} per epoch, batch ${r.batchSize}, ${r.epochs} epochs on the first ${r.trainImages.toLocaleString('en-US')} MNIST training images`;
+}
+
 /** The MLP and CNNLight of the suite, loaded from `cacheDir` or trained there (the repair suite shares CNNLight's cache). */
 export async function attackBenchModels(data: Dataset, cacheDir: string, quick: boolean, log: (line: string) => void = console.log): Promise<{ mlp: BenchModel; 'cnn-light': BenchModel }> {
   const m = mlpRecipe(quick);
@@ -79,12 +87,12 @@ export async function attackBenchModels(data: Dataset, cacheDir: string, quick: 
       ...mlpModel,
       recipe: m,
       key: mlpKey,
-      recipeText: `MLP ${m.widths.join('-')} (${m.initialization} init, seed ${m.seed}), BP with ${m.loss} loss, Adam ${m.learningRate}, batch ${m.batchSize}, ${m.epochs} epochs on the first ${m.trainImages.toLocaleString('en-US')} MNIST training images, best epoch on the last ${m.validationImages.toLocaleString('en-US')}`,
+      recipeText: recipeText(m),
     },
     'cnn-light': {
       ...cnnModel,
       key: recipeKey(c),
-      recipeText: `CNNLight (PyTorch init, seed ${c.seed}), BP with cross-entropy, Adam ${c.learningRate} ×${c.learningRateDecay} per epoch, batch ${c.batchSize}, ${c.epochs} epochs on the first ${c.trainImages.toLocaleString('en-US')} MNIST training images`,
+      recipeText: recipeText(c),
     },
   };
 }

@@ -1,7 +1,7 @@
 // Test-set evaluation of a repair (CUTTING_PLANE.md §4): clean accuracy, transfer robustness
 // (examples made against w̄) and adaptive robustness (fresh attacks on the repaired w), kept apart.
 import * as tf from '@tensorflow/tfjs-core';
-import { fgsm, pgd, runAttack, type Attack, type AttackLossName, type Bounds } from '@liftguard/attacks';
+import { autoAttack, fgsm, gradientMaskingChecks, pgd, runAttack, type Attack, type AttackLossName, type Bounds, type MaskingWarning } from '@liftguard/attacks';
 import { accuracy as accuracyOf, predictClasses, type Classifier } from '@liftguard/tensor';
 
 export type EvaluationAttackName = 'fgsm' | 'pgd';
@@ -16,6 +16,26 @@ export interface EvaluationSettings {
   pgdSteps: number;
   /** Loss both attacks ascend; 'margin' checks that cross-entropy results are not gradient masking. */
   loss: AttackLossName;
+  /** AutoAttack version run beside FGSM / PGD in every white-box evaluation; absent or null: none (entries from before the suite). */
+  autoAttack?: 'standard' | 'quick' | null;
+}
+
+/** One AutoAttack run on the test images: robust accuracy, per-stage breakdown, gradient-masking warnings. */
+export interface SuiteEvaluation {
+  version: 'standard' | 'quick';
+  robustAccuracy: number[];
+  /** Per stage and ε: examples attacked and broken (the first stage's broken include the clean-misclassified), seconds. */
+  stages: { name: string; attacked: number[]; broken: number[]; robustAccuracy: number[]; seconds: number[] }[];
+  seconds: number;
+  /** `gradientMaskingChecks` on the suite, FGSM beside it and the model (64 probe images). */
+  maskingWarnings: MaskingWarning[];
+}
+
+/** An FGSM curve on the same images, for the single-step masking check. */
+export interface FgsmCurve {
+  epsilons: number[];
+  robustAccuracy: number[];
+  cleanAccuracy: number;
 }
 
 /** Accuracy per attack and ε (same order as `epsilons`). */
@@ -71,12 +91,36 @@ function attackRunOptions(settings: EvaluationSettings) {
   return { epsilons: settings.epsilons, bounds: settings.bounds, seed: settings.seed, batchSize: settings.batchSize };
 }
 
-/** Fresh white-box FGSM and PGD against `classifier` itself. */
-export async function adaptiveAccuracy(classifier: Classifier, test: TestSet, settings: EvaluationSettings): Promise<RobustAccuracy> {
+/** The AutoAttack suite (L∞, `settings.autoAttack`) against `classifier`, with the gradient-masking checks; null when the settings ask for none. */
+export async function suiteEvaluation(classifier: Classifier, test: TestSet, settings: EvaluationSettings, fgsmCurve: FgsmCurve): Promise<SuiteEvaluation | null> {
+  const version = settings.autoAttack ?? null;
+  if (version === null) return null;
+  const started = performance.now();
+  const suite = await autoAttack(classifier, { x: test.x, labels: test.labels }, { norm: 'linf', version, ...attackRunOptions(settings), returnAdversarials: false });
+  const maskingWarnings = gradientMaskingChecks({ suite, singleStep: [{ name: 'FGSM', result: fgsmCurve }], model: classifier, x: test.x, labels: test.labels });
+  return {
+    version,
+    robustAccuracy: suite.robustAccuracy!,
+    stages: suite.stages.map((s) => ({ name: s.name, attacked: [...s.attacked], broken: [...s.broken], robustAccuracy: [...s.robustAccuracy!], seconds: s.timingsMs.map((ms) => ms / 1000) })),
+    seconds: (performance.now() - started) / 1000,
+    maskingWarnings,
+  };
+}
+
+export interface AdaptiveEvaluation {
+  accuracy: RobustAccuracy;
+  suite: SuiteEvaluation | null;
+}
+
+/** Fresh white-box FGSM and PGD against `classifier` itself, and the AutoAttack suite when the settings ask for it. */
+export async function adaptiveAccuracy(classifier: Classifier, test: TestSet, settings: EvaluationSettings): Promise<AdaptiveEvaluation> {
   const accuracy = { fgsm: [] as number[], pgd: [] as number[] };
+  let cleanAccuracy = 0;
   for (const name of evaluationAttackNames) {
     const result = await runAttack(classifier, { x: test.x, labels: test.labels }, evaluationAttack(name, settings), { ...attackRunOptions(settings), returnAdversarials: false });
     accuracy[name] = result.robustAccuracy!;
+    cleanAccuracy = result.cleanAccuracy!;
   }
-  return accuracy;
+  const suite = await suiteEvaluation(classifier, test, settings, { epsilons: settings.epsilons, robustAccuracy: accuracy.fgsm, cleanAccuracy });
+  return { accuracy, suite };
 }

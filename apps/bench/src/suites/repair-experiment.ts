@@ -6,7 +6,7 @@ import { readParameters, repairClassifier, selectCandidate, selectParameters, wr
 import { imagesTensor, sliceImageSet, type ImageSet } from '@liftguard/data';
 import type { Classifier } from '@liftguard/tensor';
 import { adversarialPool, selectAdversarialSet, type AdversarialSetRecipe } from '@liftguard/attacks';
-import { accuracyOf, adaptiveAccuracy, predictClasses, TransferSet, type EvaluationSettings, type RobustAccuracy, type TestSet } from './repair-evaluation.js';
+import { accuracyOf, adaptiveAccuracy, predictClasses, suiteEvaluation, TransferSet, type EvaluationSettings, type RobustAccuracy, type SuiteEvaluation, type TestSet } from './repair-evaluation.js';
 
 export interface RepairExperimentConfig {
   /** |X_adv| values; each is k per class × 10 classes. */
@@ -43,6 +43,8 @@ export interface CandidateEvaluation {
   transfer: RobustAccuracy;
   /** Fresh attacks on this model (for candidate 0 these are the transfer attacks themselves). */
   adaptive: RobustAccuracy | null;
+  /** The AutoAttack suite on this model (fresh, white-box plus Square); absent in entries from before the suite. */
+  suite?: SuiteEvaluation | null;
   adaptiveSeconds: number | null;
 }
 
@@ -70,7 +72,7 @@ export interface RepairExperimentResult {
   backend: string;
   parameterCount: number;
   config: RepairExperimentConfig;
-  original: { cleanAccuracy: number; robustAccuracy: RobustAccuracy; transferGenerationSeconds: number };
+  original: { cleanAccuracy: number; robustAccuracy: RobustAccuracy; transferGenerationSeconds: number; suite?: SuiteEvaluation | null };
   adversarialPool: { sourceCount: number; robustAccuracy: number; misclassified: number; seconds: number };
   runs: RepairRun[];
   machine: { cpus: number; loadAverageStart: number[]; loadAverageEnd: number[] };
@@ -84,6 +86,12 @@ async function withParameters<T>(variables: tf.Variable[], values: Float32Array,
   } finally {
     writeParameters(variables, original);
   }
+}
+
+/** Robust accuracy per ε, time and masking warnings in one log line. */
+function suiteLine(suite: SuiteEvaluation): string {
+  const warnings = suite.maskingWarnings.length === 0 ? 'no masking warnings' : `masking warnings: ${suite.maskingWarnings.map((w) => w.check).join(', ')}`;
+  return `${suite.robustAccuracy.map((a) => (100 * a).toFixed(1)).join('/')}% (${suite.seconds.toFixed(0)} s; ${warnings})`;
 }
 
 const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
@@ -128,12 +136,14 @@ export async function runRepairExperiment(
     log(`  X_adv pool: ${misclassified}/${sourceCount} misclassified after PGD (${pool.seconds.toFixed(0)} s); generating transfer attacks on the test images`);
     transfer = await TransferSet.generate(classifier, testSet, config.evaluation);
     log(`  original: FGSM ${transfer.originalAccuracy.fgsm.map((a) => (100 * a).toFixed(1)).join('/')}%, PGD ${transfer.originalAccuracy.pgd.map((a) => (100 * a).toFixed(1)).join('/')}% at ε ${config.evaluation.epsilons.join('/')} (${transfer.seconds.toFixed(0)} s)`);
+    const originalSuite = await suiteEvaluation(classifier, testSet, config.evaluation, { epsilons: config.evaluation.epsilons, robustAccuracy: transfer.originalAccuracy.fgsm, cleanAccuracy });
+    if (originalSuite) log(`  original: AutoAttack (${originalSuite.version}) ${suiteLine(originalSuite)}`);
 
     const result: RepairExperimentResult = {
       backend: tf.getBackend(),
       parameterCount: original.length,
       config,
-      original: { cleanAccuracy, robustAccuracy: transfer.originalAccuracy, transferGenerationSeconds: transfer.seconds },
+      original: { cleanAccuracy, robustAccuracy: transfer.originalAccuracy, transferGenerationSeconds: transfer.seconds, suite: originalSuite },
       adversarialPool: { sourceCount, robustAccuracy: pool.robustAccuracy, misclassified, seconds: pool.seconds },
       runs: [],
       machine: { cpus: cpus().length, loadAverageStart, loadAverageEnd: loadavg() },
@@ -190,9 +200,11 @@ export async function runRepairExperiment(
           const candidate = repair.pool[index]!;
           const evaluation = await withParameters(variables, candidate.parameters, original, async () => {
             const started = performance.now();
-            const adaptive = index === 0 ? transfer!.originalAccuracy : config.adaptive ? await adaptiveAccuracy(classifier, testSet, config.evaluation) : null;
+            const fresh = index !== 0 && config.adaptive ? await adaptiveAccuracy(classifier, testSet, config.evaluation) : null;
+            const adaptive = index === 0 ? transfer!.originalAccuracy : fresh?.accuracy ?? null;
             return {
               candidate: index,
+              suite: index === 0 ? originalSuite : fresh?.suite ?? null,
               cleanAccuracy: accuracyOf(predictClasses(classifier, testSet.x, config.batchSize), testSet.labels),
               adversarialSetAccuracy: accuracyOf(predictClasses(classifier, adversarial.x, config.batchSize), adversarial.labels),
               transfer: transfer!.evaluate(classifier, testSet.labels, config.batchSize),
@@ -204,7 +216,8 @@ export async function runRepairExperiment(
           const pct = (values: number[]) => values.map((a) => (100 * a).toFixed(1)).join('/');
           log(
             `    candidate ${index} (iteration ${candidate.iteration}): clean ${(100 * evaluation.cleanAccuracy).toFixed(2)}%, transfer FGSM ${pct(evaluation.transfer.fgsm)} PGD ${pct(evaluation.transfer.pgd)}` +
-              (evaluation.adaptive && index !== 0 ? `, adaptive FGSM ${pct(evaluation.adaptive.fgsm)} PGD ${pct(evaluation.adaptive.pgd)} (${evaluation.adaptiveSeconds!.toFixed(0)} s)` : ''),
+              (evaluation.adaptive && index !== 0 ? `, adaptive FGSM ${pct(evaluation.adaptive.fgsm)} PGD ${pct(evaluation.adaptive.pgd)} (${evaluation.adaptiveSeconds!.toFixed(0)} s)` : '') +
+              (evaluation.suite && index !== 0 ? `, AutoAttack ${suiteLine(evaluation.suite)}` : ''),
           );
         }
         result.machine.loadAverageEnd = loadavg();

@@ -43,7 +43,12 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
   const models = (flag(args, 'models') ?? (quick ? 'cnn-light' : repairModelNames.join(','))).split(',') as RepairModelName[];
   const unknown = models.filter((m) => !repairModelNames.includes(m));
   if (unknown.length > 0) throw new Error(`unknown model(s) ${unknown.join(', ')}; models: ${repairModelNames.join(', ')}`);
-  const clip = args.includes('--clip');
+  // One threat model everywhere (issue #18): X_adv and every evaluation are clipped to [0, 1]
+  // unless --unclipped asks otherwise; entry ids and the report then say 'noclip' / unclipped.
+  if (args.includes('--unclipped') && args.includes('--clip')) throw new Error('--clip and --unclipped contradict each other (clipping to [0, 1] is the default)');
+  const clip = !args.includes('--unclipped');
+  const suite = flag(args, 'autoattack') ?? (quick ? 'quick' : 'standard');
+  if (suite !== 'standard' && suite !== 'quick' && suite !== 'none') throw new Error(`--autoattack must be standard, quick or none, got '${suite}'`);
   return {
     models,
     epochs: integer(args, 'epochs', quick ? 1 : 10),
@@ -58,7 +63,7 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
       validationCount: integer(args, 'validation-count', quick ? 500 : 1_000),
       testCount: integer(args, 'test-count', quick ? 500 : 10_000),
       adversarial: { ...cuttingPlaneRecipe, clip },
-      evaluation: { epsilons: numbers(args, 'epsilons', [0.05, 0.1, 0.2]), bounds: clip ? [0, 1] : null, seed: 11, batchSize: 500, pgdSteps: integer(args, 'pgd-steps', 40), loss: attackLoss(args) },
+      evaluation: { epsilons: numbers(args, 'epsilons', [0.05, 0.1, 0.2]), bounds: clip ? [0, 1] : null, seed: 11, batchSize: 500, pgdSteps: integer(args, 'pgd-steps', 40), loss: attackLoss(args), autoAttack: suite === 'none' ? null : suite },
       adaptive: !args.includes('--no-adaptive'),
       margin: 0.1,
       cleanLossTolerance: 0.05,

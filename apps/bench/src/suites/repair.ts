@@ -12,7 +12,7 @@ import { entryId, writeRepairResults } from './repair-report.js';
 
 export const suite: BenchSuite = {
   name: 'repair',
-  description: 'cutting-plane repair of MNIST CNNLight / CNN on PGD examples: clean, transfer and adaptive FGSM/PGD accuracy, ‖Δw‖, time, Pareto fronts',
+  description: 'cutting-plane repair of MNIST CNNLight / CNN on PGD examples: clean, transfer and adaptive FGSM/PGD and standard-AutoAttack accuracy (clipped to [0, 1] unless --unclipped), ‖Δw‖, time, Pareto fronts',
   async run({ root, args, quick }) {
     const options = parseRepairOptions(args, quick);
     if (options.renderOnly) {
