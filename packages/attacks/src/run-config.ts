@@ -25,7 +25,7 @@ export interface RunOptions {
   epsilons: readonly number[];
   /** Default: untargeted against the true labels. */
   goal?: AttackGoal;
-  /** Default [0, 1]; null for unbounded inputs. */
+  /** Default: the model's declared input range (`inputRange`), else [0, 1]; null for unbounded inputs (named "unclipped" in reports). */
   bounds?: Bounds;
   /** Seeds random starts and random targets (default 0). */
   seed?: Seed;
@@ -98,7 +98,8 @@ export function prepareRun(
   const started = performance.now();
   const epsilons = validateEpsilons(options.epsilons);
   const goal = resolveGoal(options.goal ?? defaultGoal);
-  const bounds = validateBounds(options.bounds === undefined ? defaultBounds : options.bounds);
+  // One threat model: clip to the range the model declares unless the caller says otherwise.
+  const bounds = validateBounds(options.bounds === undefined ? (model.inputRange ?? defaultBounds) : options.bounds);
   validateInputs(model, inputs.x, bounds);
   const n = inputs.x.shape[0]!;
   const batchSize = options.batchSize ?? n;
