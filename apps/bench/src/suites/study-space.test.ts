@@ -23,6 +23,8 @@ describe('study search space', () => {
         else {
           const { beta, gamma } = trial.lossOptions as { beta: number; gamma: number[] };
           expect(beta).toBeLessThan(gamma[2]!);
+          // AROVR^d: γ_L > (1 + ρ)β.
+          if (method === 'arovr-d') expect((1 + (trial.lossOptions.distance as number)) * beta).toBeLessThan(gamma[2]!);
           expect(beta).toBeGreaterThanOrEqual(0.05 * 0.999);
         }
         const loss = createLoss(trial.loss, trial.lossOptions);
