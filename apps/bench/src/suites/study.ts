@@ -14,7 +14,7 @@ import { trainStudyRun, type StudyRun } from './study-train.js';
 const usage = `study [--quick] [--stages=tour,search,test,long,regime,large] [--datasets=mnist,fashion-mnist] [--trials=5] [--selection-datasets=mnist,fashion-mnist] [--render]`;
 const stages = ['tour', 'search', 'test', 'long', 'regime', 'large'] as const;
 /** Methods trained for 20 epochs and in the paper's regime (time: the other two are 2–4× AROVR's cost there). */
-const longMethods = ['bp', 'arovr'] as const;
+const longMethods = ['bp', 'rovr', 'arovr', 'arovr-alpha-beta', 'arovr-alpha', 'arovr-d'] as const;
 
 function option(args: string[], name: string): string | undefined {
   return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
