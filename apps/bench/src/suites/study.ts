@@ -156,7 +156,7 @@ export const suite: BenchSuite = {
       for (const dataset of datasets)
         for (const method of top) {
           const config = tuned.get(`${dataset}/${method}`) ?? bestTrial(results.runs.filter((r) => r.id.startsWith(`${tag}search-${dataset}-${method}-t`)))?.config;
-          if (config) await run(`${tag}large-${dataset}-${method}-s1`, 'large', config, dataset, large, 1);
+          if (config) for (const seed of seeds) await run(`${tag}large-${dataset}-${method}-s${seed}`, 'large', config, dataset, large, seed);
         }
     }
     save();
