@@ -1,4 +1,5 @@
 import type { MaskingWarning } from '@liftguard/attacks';
+import { shardOrder, type ShardPlace } from '@liftguard/report';
 import { UsageError } from './errors.js';
 
 /** What `liftguard eval --json` prints: one run, or one shard of it. */
@@ -7,7 +8,7 @@ export interface EvalSummary {
   dataset: string;
   split: string;
   count: number;
-  shard?: { index: number; count: number; offset: number; total: number };
+  shard?: ShardPlace;
   inputRange: [number, number];
   data?: string;
   cleanAccuracy: number;
@@ -43,21 +44,11 @@ export function mergeEvalShards(parts: readonly EvalSummary[]): EvalSummary {
     if (p.shard === undefined) throw new UsageError(`eval output ${i + 1} is not a shard (run eval with --shard I/N)`);
     return p.shard;
   });
-  const n = shards[0]!.count;
+  const order = shardOrder(shards, parts.map((p) => p.count)).map((i) => ({ p: parts[i]! }));
   const total = shards[0]!.total;
-  const order = parts.map((p, i) => ({ p, i })).sort((a, b) => a.p.shard!.index - b.p.shard!.index);
-  if (order.length !== n || order.some(({ p }, k) => p.shard!.index !== k || p.shard!.count !== n || p.shard!.total !== total)) {
-    throw new UsageError(`need shards 0..${n - 1} of one run once each; got ${shards.map((s) => `${s.index}/${s.count}`).join(', ')}`);
-  }
   const first = order[0]!.p;
   const key = (p: EvalSummary) => JSON.stringify([p.model, p.dataset, p.split, p.norm, p.inputRange, p.suite ?? null, p.robust.map((r) => [r.attack, r.epsilons])]);
   for (const { p } of order) if (key(p) !== key(first)) throw new UsageError(`shard ${p.shard!.index} evaluated a different model, data or attacks than shard 0`);
-  let next = 0;
-  for (const { p } of order) {
-    if (p.shard!.offset !== next) throw new UsageError(`shard ${p.shard!.index} starts at example ${p.shard!.offset}, expected ${next}`);
-    next += p.count;
-  }
-  if (next !== total) throw new UsageError(`the shards hold ${next} examples, their header says ${total}`);
   const sum = (pick: (p: EvalSummary) => number) => order.reduce((s, { p }) => s + pick(p), 0);
   const cleanCount = sum((p) => p.cleanCount);
   const warnings = order.flatMap(({ p }) => p.maskingWarnings ?? []);

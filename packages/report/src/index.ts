@@ -57,4 +57,4 @@ export { robustnessReport, type RobustnessFields } from './build/robustness-repo
 export { trainingReport, type TrainingEpoch, type TrainingSummary } from './build/training-report.js';
 export { repairReport, type RepairCandidate, type RepairIteration, type RepairSummary } from './build/repair-report.js';
 export { isReportRendering, htmlGeneratorMark, markdownGeneratorMark } from './render/generator-mark.js';
-export { mergeShardReports, ShardMergeError } from './build/merge-shards.js';
+export { mergeShardReports, shardOrder, ShardMergeError, type ShardPlace } from './build/merge-shards.js';

@@ -29,7 +29,13 @@ export const mergeCommand: Command = {
     if (parsed.some(isEvalSummary)) {
       if (!parsed.every(isEvalSummary)) throw new UsageError('give only eval outputs or only robustness reports, not both');
       if (typeof values.html === 'string') throw new UsageError('--html renders robustness reports; eval outputs have no page');
-      const merged = mergeEvalShards(parsed);
+      let merged;
+      try {
+        merged = mergeEvalShards(parsed);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        throw new CliError((error as Error).message);
+      }
       const lock = await claimOutput(out, values, 'merge');
       try {
         await asCliError(() => writeFileAtomic(out, JSON.stringify(merged, null, 2) + '\n'));

@@ -26,6 +26,36 @@ function same<T>(what: string, values: readonly T[]): T {
   return values[0]!;
 }
 
+/** Where one shard sits in the whole run, as `attack --shard` and `eval --shard` record it. */
+export interface ShardPlace {
+  index: number;
+  count: number;
+  offset: number;
+  total: number;
+}
+
+/**
+ * The positions of `shards` in shard order, after checking they make up one whole run: the same
+ * shard count and total, shards 0..n−1 once each, each starting where the one before ended
+ * (`sizes[i]` examples in shard i), and all of them together the total. Throws ShardMergeError.
+ */
+export function shardOrder(shards: readonly ShardPlace[], sizes: readonly number[]): number[] {
+  if (shards.length === 0) throw new ShardMergeError('no shards to merge');
+  const count = same('shard count', shards.map((s) => s.count));
+  const total = same('total examples', shards.map((s) => s.total));
+  const order = shards.map((_, i) => i).sort((a, b) => shards[a]!.index - shards[b]!.index);
+  if (order.length !== count || order.some((i, k) => shards[i]!.index !== k)) {
+    throw new ShardMergeError(`need shards 0..${count - 1} once each; got ${shards.map((s) => s.index).sort((a, b) => a - b).join(', ')}`);
+  }
+  let next = 0;
+  for (const i of order) {
+    if (shards[i]!.offset !== next) throw new ShardMergeError(`shard ${shards[i]!.index} starts at example ${shards[i]!.offset}, expected ${next}`);
+    next += sizes[i]!;
+  }
+  if (next !== total) throw new ShardMergeError(`the shards hold ${next} examples, their header says ${total}`);
+  return order;
+}
+
 /**
  * Joins the reports of shards 0..n−1 of one attack run (same model, data, attacks, ε) into the
  * report of the whole run: accuracies pooled from exact per-shard counts, counts and times summed.
@@ -36,19 +66,9 @@ export function mergeShardReports(reports: readonly RobustnessReport[]): Robustn
     if (r.shard === undefined) throw new ShardMergeError(`report ${i} ('${r.title}') is not a shard`);
     return r.shard;
   });
-  const count = same('shard count', shards.map((s) => s.count));
-  const total = same('total examples', shards.map((s) => s.total));
-  const order = shards.map((s, i) => ({ s, i })).sort((a, b) => a.s.index - b.s.index);
-  if (order.length !== count || order.some(({ s }, k) => s.index !== k)) {
-    throw new ShardMergeError(`need shards 0..${count - 1} once each; got ${shards.map((s) => s.index).sort((a, b) => a - b).join(', ')}`);
-  }
-  let next = 0;
-  for (const { s, i } of order) {
-    if (s.offset !== next) throw new ShardMergeError(`shard ${s.index} starts at example ${s.offset}, expected ${next}`);
-    next += reports[i]!.dataset.count;
-  }
-  if (next !== total) throw new ShardMergeError(`the shards hold ${next} examples, their header says ${total}`);
-  const sorted = order.map(({ i }) => reports[i]!);
+  const order = shardOrder(shards, reports.map((r) => r.dataset.count));
+  const total = shards[0]!.total;
+  const sorted = order.map((i) => reports[i]!);
   const counts = sorted.map((r) => r.dataset.count);
   same('model', sorted.map((r) => r.model));
   same('data', sorted.map((r) => ({ name: r.dataset.name, split: r.dataset.split })));
@@ -91,6 +111,6 @@ export function mergeShardReports(reports: readonly RobustnessReport[]): Robustn
     worstCase,
     attacks: [],
     ...(internal ? { internalLayers: internal } : {}),
-    notes: [...(first.notes ?? []), `Merged from ${count} shards (examples ${sorted.map((r, i) => `${r.shard!.offset}–${r.shard!.offset + counts[i]! - 1}`).join(', ')}).`],
+    notes: [...(first.notes ?? []), `Merged from ${sorted.length} shards (examples ${sorted.map((r, i) => `${r.shard!.offset}–${r.shard!.offset + counts[i]! - 1}`).join(', ')}).`],
   }) as RobustnessReport;
 }
