@@ -45,19 +45,29 @@ export function apgd(options: ApgdOptions): ApgdAttack {
                 ? dlrLoss(logits, rowsOf(labels, rows))
                 : attackObjective(logits, rowsOf(labels, rows), 'cross-entropy', problem.targeted),
             reached,
-            norm: config.norm as ApgdNorm,
-            epsilon: problem.epsilon,
-            bounds: problem.bounds,
-            steps: config.steps,
-            rho: config.rho,
-            eotSamples: config.eotSamples,
-            dropReached: config.eotSamples === 1,
+            ...stepSettings(config, problem),
             random: problem.random.fork(`restart ${restart}`),
           }),
         );
       }
       return pool.result();
     },
+  };
+}
+
+/**
+ * The APGD run settings APGD and APGD-T share. Examples already broken are dropped from the batch,
+ * except under EOT, where one noisy success is not final.
+ */
+function stepSettings(config: ResolvedApgdConfig, problem: AttackProblem) {
+  return {
+    norm: config.norm as ApgdNorm,
+    epsilon: problem.epsilon,
+    bounds: problem.bounds,
+    steps: config.steps,
+    rho: config.rho,
+    eotSamples: config.eotSamples,
+    dropReached: config.eotSamples === 1,
   };
 }
 
@@ -102,13 +112,7 @@ export function apgdTargeted(options: ApgdTargetedOptions): ApgdAttack {
                 objective: (logits, rows) =>
                   targetedDlrLoss(logits, rowsOf(labels, rows), rowsOf(target, rows)),
                 reached,
-                norm: config.norm as ApgdNorm,
-                epsilon: problem.epsilon,
-                bounds: problem.bounds,
-                steps: config.steps,
-                rho: config.rho,
-                eotSamples: config.eotSamples,
-                dropReached: config.eotSamples === 1,
+                ...stepSettings(config, problem),
                 random: problem.random.fork(`target ${rank} restart ${restart}`),
               });
             } finally {
