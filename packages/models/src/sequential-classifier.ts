@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { getGradient } from '@tensorflow/tfjs-core';
 import type { Classifier } from '@liftguard/tensor';
 import { initialValues, type Initialization } from './initializers.js';
 import type { ModelSpec } from './layer-spec.js';
@@ -103,7 +104,16 @@ export class SequentialClassifier implements Classifier {
       case 'conv2d': {
         const pad = layer.padding!;
         const tfPad = typeof pad === 'string' ? pad : ([[0, 0], [pad[0], pad[1]], [pad[2], pad[3]], [0, 0]] as tf.backend_util.ExplicitPadding);
-        return tf.fused.conv2d({ x: h as tf.Tensor4D, filter: kernel as tf.Tensor4D, strides: [...layer.strides!] as [number, number], pad: tfPad, ...(bias ? { bias } : {}), activation });
+        const strides = [...layer.strides!] as [number, number];
+        // tf.fused.conv2d splits into conv + add + relu whenever a gradient is taken; the kernel
+        // itself, with @liftguard/tensor's lazy gradient, stays one kernel (and an input gradient
+        // never computes filter gradients).
+        if (getGradient('FusedConv2D') != null) {
+          const inputs = bias ? { x: h, filter: kernel!, bias } : { x: h, filter: kernel! };
+          const attrs = { strides, pad: tfPad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined, activation };
+          return tf.engine().runKernel('FusedConv2D', inputs as unknown as tf.NamedTensorMap, attrs as never) as tf.Tensor;
+        }
+        return tf.fused.conv2d({ x: h as tf.Tensor4D, filter: kernel as tf.Tensor4D, strides, pad: tfPad, ...(bias ? { bias } : {}), activation });
       }
       case 'relu':
         return tf.relu(h);

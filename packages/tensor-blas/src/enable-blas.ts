@@ -1,6 +1,8 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import { isOff, loadBlasLibrary, type BlasLibrary } from './blas-library.js';
 import { blasConv2D, blasConv2DBackpropFilter, blasConv2DBackpropInput, blasFusedConv2D } from './conv2d-kernels.js';
+import { dnnlKernels } from './dnnl-conv-kernels.js';
+import { loadDnnlLibrary, type DnnlLibrary } from './dnnl-library.js';
 import { blasMatMul } from './matmul-kernels.js';
 
 /** One kernel this package puts on the wasm backend; `previous` is what was registered before (handles what BLAS does not). */
@@ -31,6 +33,8 @@ export interface BlasStatus {
   active: boolean;
   /** e.g. "OpenBLAS 0.3.21"; null when none loaded. */
   library: string | null;
+  /** The library convolutions run on when it is not BLAS, e.g. "oneDNN 2.6.3"; null when none loaded. */
+  convolutions: string | null;
   /** The file or name that was loaded; null when none. */
   path: string | null;
   /** One line: what runs on BLAS, or why nothing does. */
@@ -46,27 +50,35 @@ export interface EnableBlasOptions {
   backendName?: string;
   /** A library path or name; overrides `LIFTGUARD_BLAS`. 'off' keeps the plain kernels. */
   library?: string;
+  /** A oneDNN library path or name for the convolutions; overrides `LIFTGUARD_DNNL`. 'off' leaves them on BLAS or wasm. */
+  dnnl?: string;
 }
 
 let loaded: BlasLibrary | undefined;
+let loadedDnnl: DnnlLibrary | undefined;
+/** The kernel registered before this package replaced it (restored by disableBlas). */
 const replaced = new Map<string, KernelConfig | undefined>();
-let status: BlasStatus = { active: false, library: null, path: null, reason: 'BLAS not enabled (call enableBlas)', kernels: [], threads: null };
+const off = (reason: string): BlasStatus => ({ active: false, library: null, convolutions: null, path: null, reason, kernels: [], threads: null });
+let status: BlasStatus = off('BLAS not enabled (call enableBlas)');
 
-function statusOf(library: BlasLibrary, kernels: string[]): BlasStatus {
-  return {
-    active: true,
-    library: library.name,
-    path: library.path,
-    reason: `${kernels.length} kernels on ${library.name}: ${kernels.join(', ')}`,
-    kernels,
-    threads: library.getThreads?.() ?? null,
-  };
+/** Registers `kernelFunc` under `kernelName`, over what is registered now (kept once for disableBlas). */
+function replace(kernelName: string, backendName: string, previous: KernelConfig | undefined, kernelFunc: KernelFunc): void {
+  if (previous != null) unregisterKernel(kernelName, backendName);
+  // Keep the previous setupFunc: the backend runs it at initialization, and delegation needs it.
+  registerKernel({ ...previous, kernelName, backendName, kernelFunc });
+  if (!replaced.has(kernelName)) replaced.set(kernelName, previous);
+}
+
+function describe(blas: { name: string; kernels: string[] } | null, dnnl: { name: string; kernels: string[] } | null, whyNot: string[]): string {
+  const parts = [blas, dnnl].filter((p) => p !== null && p.kernels.length > 0).map((p) => `${p!.kernels.join(', ')} on ${p!.name}`);
+  return [...parts, ...whyNot].join('; ');
 }
 
 /**
- * Puts matMul and conv2d kernels running on the system BLAS onto tfjs's wasm backend (before
- * or after it is initialized). Never throws: when no library loads, the wasm kernels stay and
- * the status says why in one line. Idempotent; `disableBlas` undoes it.
+ * Puts matMul kernels running on the system BLAS, and conv2d kernels running on oneDNN (or,
+ * without it, on BLAS), onto tfjs's wasm backend (before or after it is initialized). Never
+ * throws: what does not load leaves the wasm kernels in place and the status says why in one
+ * line. Idempotent; `disableBlas` undoes it.
  */
 export function enableBlas(options: EnableBlasOptions = {}): BlasStatus {
   const backendName = options.backendName ?? 'wasm';
@@ -76,27 +88,50 @@ export function enableBlas(options: EnableBlasOptions = {}): BlasStatus {
   const requested = options.library ?? (process.env.LIFTGUARD_BLAS || undefined);
   if (requested !== undefined && isOff(requested)) {
     if (status.active) disableBlas(backendName);
-    status = { active: false, library: null, path: null, reason: `turned off by ${options.library !== undefined ? 'the library option' : 'LIFTGUARD_BLAS'}=${requested}`, kernels: [], threads: null };
+    status = off(`turned off by ${options.library !== undefined ? 'the library option' : 'LIFTGUARD_BLAS'}=${requested}`);
     return status;
   }
   if (status.active) return status;
+  const whyNot: string[] = [];
   const library = loaded && requested === undefined ? loaded : loadBlasLibrary(requested);
-  if (!('sgemm' in library)) {
-    status = { active: false, library: null, path: null, reason: library.reason, kernels: [], threads: null };
+  const blasKernelNames: string[] = [];
+  if ('sgemm' in library) {
+    loaded = library;
+    for (const { kernelName, addsMissing, make } of blasKernels) {
+      const previous = getKernel(kernelName, backendName);
+      if (previous == null && !addsMissing) continue;
+      replace(kernelName, backendName, previous, make(library, previous));
+      blasKernelNames.push(kernelName);
+    }
+  } else whyNot.push(library.reason);
+  const requestedDnnl = options.dnnl ?? (process.env.LIFTGUARD_DNNL || undefined);
+  const dnnl = loadedDnnl && requestedDnnl === undefined ? loadedDnnl : loadDnnlLibrary(requestedDnnl);
+  const dnnlKernelNames: string[] = [];
+  if ('forward' in dnnl) {
+    loadedDnnl = dnnl;
+    for (const { kernelName, make } of dnnlKernels) {
+      const previous = getKernel(kernelName, backendName);
+      if (previous == null) continue;
+      replace(kernelName, backendName, previous, make(dnnl, previous));
+      dnnlKernelNames.push(kernelName);
+    }
+  } else whyNot.push(`convolutions ${blasKernelNames.length > 0 ? 'on BLAS' : 'on wasm'}: ${dnnl.reason}`);
+  const kernels = [...blasKernelNames.filter((k) => !dnnlKernelNames.includes(k)), ...dnnlKernelNames];
+  if (kernels.length === 0) {
+    status = off(whyNot.join('; '));
     return status;
   }
-  loaded = library;
-  const kernels: string[] = [];
-  for (const { kernelName, addsMissing, make } of blasKernels) {
-    const previous = getKernel(kernelName, backendName);
-    if (previous == null && !addsMissing) continue;
-    if (previous != null) unregisterKernel(kernelName, backendName);
-    // Keep the previous setupFunc: the backend runs it at initialization, and delegation needs it.
-    registerKernel({ ...previous, kernelName, backendName, kernelFunc: make(library, previous) });
-    replaced.set(kernelName, previous);
-    kernels.push(kernelName);
-  }
-  status = statusOf(library, kernels);
+  const blasPart = 'sgemm' in library ? { name: library.name, kernels: blasKernelNames.filter((k) => !dnnlKernelNames.includes(k)) } : null;
+  const dnnlPart = 'forward' in dnnl ? { name: dnnl.name, kernels: dnnlKernelNames } : null;
+  status = {
+    active: true,
+    library: 'sgemm' in library ? library.name : null,
+    convolutions: 'forward' in dnnl ? dnnl.name : null,
+    path: 'sgemm' in library ? library.path : 'forward' in dnnl ? dnnl.path : null,
+    reason: describe(blasPart, dnnlPart, whyNot),
+    kernels,
+    threads: ('sgemm' in library ? library.getThreads?.() : undefined) ?? null,
+  };
   return status;
 }
 
@@ -118,7 +153,8 @@ export function blasStatus(): BlasStatus {
 /** Sets the BLAS library's thread count (OpenBLAS); false when the library has no such call or none is loaded. */
 export function setBlasThreads(count: number): boolean {
   if (!Number.isInteger(count) || count < 1) throw new Error(`setBlasThreads: count must be a positive integer, got ${count}`);
-  if (!loaded?.setThreads) return false;
+  loadedDnnl?.setThreads?.(count);
+  if (!loaded?.setThreads) return loadedDnnl?.setThreads !== undefined;
   loaded.setThreads(count);
   if (status.active) status = { ...status, threads: loaded.getThreads?.() ?? count };
   return true;

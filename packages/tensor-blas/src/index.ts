@@ -1,3 +1,5 @@
 export { enableBlas, disableBlas, blasStatus, setBlasThreads, blasKernels, type BlasStatus, type EnableBlasOptions } from './enable-blas.js';
 export { loadBlasLibrary, candidateLibraries, type BlasLibrary, type BlasLoadFailure, type Sgemm } from './blas-library.js';
+export { loadDnnlLibrary, candidateDnnlLibraries, type DnnlLibrary, type DnnlLoadFailure, type ConvGeometry, type ConvActivation } from './dnnl-library.js';
+export { dnnlKernels } from './dnnl-conv-kernels.js';
 export { convUsesBlas, minOutputPixels, minPatchTimesChannels } from './conv2d-kernels.js';

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { convUsesBlas, loadBlasLibrary } from '@liftguard/tensor-blas';
+import { convUsesBlas, loadBlasLibrary, loadDnnlLibrary } from '@liftguard/tensor-blas';
 import { initBackend } from './backend.js';
-import { blasSummary } from './blas.js';
+import { accelerateWasm, blasSummary, suspendBlas } from './blas.js';
 import { capabilityReport } from './capabilities.js';
 import { tensorEnvironment } from './environment.js';
 import { assertNoLeaks } from './memory.js';
@@ -12,6 +12,7 @@ import { Random } from './random.js';
 
 // CI installs libopenblas0-pthread; elsewhere the accelerated checks are skipped, the plain ones run.
 const libraryHere = 'sgemm' in loadBlasLibrary(undefined);
+const dnnlHere = 'forward' in loadDnnlLibrary(undefined);
 const rng = new Random(11);
 
 /** Runs `fn` on cpu (the reference) and on wasm, returning both outputs' values. */
@@ -47,13 +48,46 @@ afterAll(async () => {
   await initBackend({ quiet: true });
 });
 
+/** Conv2D values, both gradients and the fused kernel against cpu, on shapes wide enough for BLAS. */
+function convolutionChecks(): void {
+  for (const [name, xShape, wShape, strides, pad] of [
+    ['3×3 same', [2, 12, 12, 32], [3, 3, 32, 64], 1, 'same'],
+    ['3×3 stride 2, explicit pad 1', [4, 16, 16, 32], [3, 3, 32, 32], 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+    ['5×3 valid, strides [1, 2]', [4, 20, 16, 16], [5, 3, 16, 40], [1, 2], 'valid'],
+    ['1×1 pointwise', [4, 8, 8, 128], [1, 1, 128, 96], 1, 'valid'],
+  ] as const) {
+    it(`conv2d ${name}: value, input and filter gradients, fused bias + relu equal cpu`, async () => {
+      // Sizes chosen so that the BLAS path runs, not the thin-conv hand-over.
+      const info = tf.backend_util.computeConv2DInfo([...xShape], [...wShape], strides as [number, number], 1, pad as 'same');
+      expect(convUsesBlas(info)).toBe(true);
+      const x = values([...xShape]);
+      const w = values([...wShape]);
+      const bias = values([wShape[3]]);
+      let weights: Float32Array | undefined;
+      const [reference, actual] = await onCpuAndWasm(() => {
+        const tx = tf.tensor4d(x, [...xShape]);
+        const tw = tf.tensor4d(w, [...wShape]);
+        const conv = (xx: tf.Tensor, ww: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, strides as [number, number], pad as 'same');
+        const y = conv(tx, tw);
+        weights ??= values(y.shape); // the same on both backends
+        const ty = tf.tensor(weights, y.shape);
+        const [dx, dw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(conv(xx, ww), ty)))([tx, tw]);
+        const fused = tf.fused.conv2d({ x: tx, filter: tw, strides: strides as [number, number], pad: pad as 'same', bias: tf.tensor1d(bias), activation: 'relu' });
+        return [y, dx!, dw!, fused];
+      });
+      expectClose(actual, reference, 2e-5);
+    });
+  }
+}
+
 describe.skipIf(!libraryHere)('wasm with BLAS kernels (a BLAS library is installed here)', () => {
   it('initBackend puts them on wasm and the reports name the library', async () => {
     const blas = blasSummary();
     expect(blas.active).toBe(true);
     expect(blas.kernels).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']));
     expect((await capabilityReport()).blas?.library).toBe(blas.library);
-    expect(tensorEnvironment()).toEqual({ backend: 'wasm', blas: blas.library, summary: `wasm + ${blas.library}` });
+    const native = blas.convolutions ? `${blas.library} + ${blas.convolutions}` : blas.library;
+    expect(tensorEnvironment()).toEqual({ backend: 'wasm', blas: native, summary: `wasm + ${native}` });
   });
 
   for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -114,37 +148,31 @@ describe.skipIf(!libraryHere)('wasm with BLAS kernels (a BLAS library is install
     expectClose(actual, reference);
   });
 
-  for (const [name, xShape, wShape, strides, pad] of [
-    ['3×3 same', [2, 12, 12, 32], [3, 3, 32, 64], 1, 'same'],
-    ['3×3 stride 2, explicit pad 1', [4, 16, 16, 32], [3, 3, 32, 32], 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
-    ['5×3 valid, strides [1, 2]', [4, 20, 16, 16], [5, 3, 16, 40], [1, 2], 'valid'],
-    ['1×1 pointwise', [4, 8, 8, 128], [1, 1, 128, 96], 1, 'valid'],
-  ] as const) {
-    it(`conv2d ${name}: value, input and filter gradients, fused bias + relu equal cpu`, async () => {
-      // Sizes chosen so that the BLAS path runs, not the thin-conv hand-over.
-      const info = tf.backend_util.computeConv2DInfo([...xShape], [...wShape], strides as [number, number], 1, pad as 'same');
-      expect(convUsesBlas(info)).toBe(true);
-      const x = values([...xShape]);
-      const w = values([...wShape]);
-      const bias = values([wShape[3]]);
-      let weights: Float32Array | undefined;
-      const [reference, actual] = await onCpuAndWasm(() => {
-        const tx = tf.tensor4d(x, [...xShape]);
-        const tw = tf.tensor4d(w, [...wShape]);
-        const conv = (xx: tf.Tensor, ww: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, strides as [number, number], pad as 'same');
-        const y = conv(tx, tw);
-        weights ??= values(y.shape); // the same on both backends
-        const ty = tf.tensor(weights, y.shape);
-        const [dx, dw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(conv(xx, ww), ty)))([tx, tw]);
-        const fused = tf.fused.conv2d({ x: tx, filter: tw, strides: strides as [number, number], pad: pad as 'same', bias: tf.tensor1d(bias), activation: 'relu' });
-        return [y, dx!, dw!, fused];
-      });
-      expectClose(actual, reference, 2e-5);
-    });
-  }
+  convolutionChecks();
 });
 
-describe('fused conv2d epilogues on BLAS (bias as the GEMM initial C, relu/relu6 as the backend kernel)', () => {
+describe.skipIf(!libraryHere)('convolutions on BLAS (im2col + GEMM) when oneDNN is off (LIFTGUARD_DNNL=off)', () => {
+  beforeAll(async () => {
+    process.env.LIFTGUARD_DNNL = 'off';
+    suspendBlas();
+    await accelerateWasm();
+  });
+  afterAll(async () => {
+    delete process.env.LIFTGUARD_DNNL;
+    suspendBlas();
+    await accelerateWasm();
+  });
+
+  it('the status says the convolutions are on BLAS and why', () => {
+    const blas = blasSummary();
+    expect(blas).toMatchObject({ active: true, convolutions: null });
+    expect(blas.kernels).toEqual(expect.arrayContaining(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']));
+    expect(blas.reason).toMatch(/convolutions on BLAS: turned off by LIFTGUARD_DNNL=off/);
+  });
+
+  convolutionChecks();
+
+  describe('fused conv2d epilogues (bias as the GEMM initial C, relu/relu6 as the backend kernel)', () => {
   for (const activation of ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'prelu'] as const) {
     it(`${activation}: per-channel, scalar and no bias, 1×1 and 3×3 stride 2, equal cpu`, async () => {
       const cases = [
@@ -174,6 +202,7 @@ describe('fused conv2d epilogues on BLAS (bias as the GEMM initial C, relu/relu6
       expectClose(actual, reference, 2e-5);
     });
   }
+  });
 });
 
 describe('the plain wasm path', () => {
@@ -187,9 +216,17 @@ describe('the plain wasm path', () => {
   });
 
   it('an unloadable LIFTGUARD_BLAS path falls back to wasm with the loader error as the reason, never a crash', () => {
-    const { blas } = report({ LIFTGUARD_BLAS: '/nonexistent/libopenblas.so.0' });
+    const { blas } = report({ LIFTGUARD_BLAS: '/nonexistent/libopenblas.so.0', LIFTGUARD_DNNL: 'off' });
     expect(blas.active).toBe(false);
-    expect(blas.reason).toMatch(/^LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\)$/);
+    expect(blas.reason).toMatch(/^LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\); convolutions on wasm: turned off by LIFTGUARD_DNNL=off$/);
+  });
+
+  it.skipIf(!dnnlHere)('without BLAS, oneDNN still takes the convolutions and the reason names what is missing', () => {
+    const { blas } = report({ LIFTGUARD_BLAS: '/nonexistent/libopenblas.so.0' });
+    expect(blas.active).toBe(true);
+    expect(blas.kernels).toEqual(expect.arrayContaining(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']));
+    expect(blas.kernels).not.toContain('BatchMatMul');
+    expect(blas.reason).toMatch(/ on oneDNN 2\.\d+\.\d+; LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\)$/);
   });
 
   it.skipIf(!libraryHere)('without the variable the same process setup picks BLAS up', () => {

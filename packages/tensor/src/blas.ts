@@ -5,6 +5,8 @@ export interface BlasSummary {
   active: boolean;
   /** e.g. "OpenBLAS 0.3.21"; null when none is in use. */
   library: string | null;
+  /** The library the convolutions run on when it is not BLAS, e.g. "oneDNN 2.6.3" (absent in older @liftguard/tensor-blas). */
+  convolutions?: string | null;
   /** One line: what runs on BLAS, or why nothing does. */
   reason: string;
   kernels: string[];

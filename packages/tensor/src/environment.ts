@@ -5,9 +5,9 @@ import { blasSummary } from './blas.js';
 export interface TensorEnvironment {
   /** The active tfjs backend, e.g. "wasm". */
   backend: string;
-  /** The BLAS library behind matMul/conv on wasm (e.g. "OpenBLAS 0.3.21"), null when none. */
+  /** The native libraries behind matMul/conv on wasm (e.g. "OpenBLAS 0.3.21 + oneDNN 2.6.3"), null when none. */
   blas: string | null;
-  /** One line for terminals, e.g. "wasm + OpenBLAS 0.3.21" or "wasm (no BLAS: …)". */
+  /** One line for terminals, e.g. "wasm + OpenBLAS 0.3.21 + oneDNN 2.6.3" or "wasm (no BLAS: …)". */
   summary: string;
 }
 
@@ -16,7 +16,8 @@ export function tensorEnvironment(): TensorEnvironment {
   const backend = tf.getBackend();
   if (backend !== 'wasm') return { backend, blas: null, summary: backend };
   const blas = blasSummary();
-  return blas.active
-    ? { backend, blas: blas.library, summary: `wasm + ${blas.library}` }
+  const native = [blas.library, blas.convolutions].filter((name): name is string => typeof name === 'string').join(' + ');
+  return blas.active && native !== ''
+    ? { backend, blas: native, summary: `wasm + ${native}` }
     : { backend, blas: null, summary: `wasm (no BLAS: ${blas.reason})` };
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadBlasLibrary } from '@liftguard/tensor-blas';
+import { loadBlasLibrary, loadDnnlLibrary } from '@liftguard/tensor-blas';
 import { initBackend, probeBackends, type BackendStatus } from '../backend.js';
-import { accelerateWasm, blasSummary } from '../blas.js';
+import { accelerateWasm, blasSummary, suspendBlas } from '../blas.js';
 import { requiredKernels } from '../required-kernels.js';
 import { conformanceCases } from './cases.js';
 import { runConformance, type ConformanceReport } from './run-conformance.js';
@@ -48,6 +48,28 @@ describe('conformance suite', () => {
     if (!('sgemm' in loadBlasLibrary(undefined))) ctx.skip('no BLAS library on this machine');
     expect(blasSummary().active).toBe(true);
   });
+
+  it('the wasm run above ran the convolutions on oneDNN when it is installed (CI installs libdnnl2)', (ctx) => {
+    if (!('forward' in loadDnnlLibrary(undefined))) ctx.skip('no oneDNN library on this machine');
+    expect(blasSummary().convolutions).toMatch(/^oneDNN 2\./);
+  });
+
+  it('values and gradients also agree with the convolutions on BLAS (LIFTGUARD_DNNL=off)', async (ctx) => {
+    if (!('sgemm' in loadBlasLibrary(undefined))) ctx.skip('no BLAS library on this machine');
+    process.env.LIFTGUARD_DNNL = 'off';
+    try {
+      suspendBlas();
+      await accelerateWasm();
+      expect(blasSummary()).toMatchObject({ active: true, convolutions: null });
+      const onBlas = await runConformance({ backends: ['wasm'] });
+      expect(onBlas.results.filter((r) => !r.passed)).toEqual([]);
+      expect(onBlas.results).toHaveLength(conformanceCases.length);
+    } finally {
+      delete process.env.LIFTGUARD_DNNL;
+      suspendBlas();
+      await accelerateWasm();
+    }
+  }, 120_000);
 
   it('values and gradients also agree on plain wasm (LIFTGUARD_BLAS=off)', async () => {
     process.env.LIFTGUARD_BLAS = 'off';
