@@ -4,6 +4,7 @@ import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { installDepthwiseGradients } from './depthwise-conv2d-gradients.js';
 import { installSubPixelInputGradient, uninstallSubPixelInputGradient } from './sub-pixel-input-gradient.js';
 import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from './transpose-free-matmul.js';
+import { installHeapSign, uninstallHeapSign } from './heap-sign.js';
 import { installSharedIdentity, uninstallSharedIdentity } from './shared-identity.js';
 import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
 
@@ -24,6 +25,8 @@ const slowTransposedMatMul = new Set(['wasm']);
 const slowConvInputGradient = new Set(['wasm']);
 /** Backends whose Identity copies the data (the tape clones every tensor a gradient saves). */
 const copyingIdentity = new Set(['wasm']);
+/** Backends whose Sign is a slow scalar loop (the L∞ attack step takes one per step). */
+const slowSign = new Set(['wasm']);
 
 /**
  * Fills the kernel gaps of one backend through tfjs's kernel registry, before or after it
@@ -57,6 +60,14 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
       backendName,
       kind: 'wrapped',
       reason: 'shares the input data (one more reference) instead of copying it, as the cpu backend does: the tape clones every tensor a gradient saves',
+    });
+  }
+  if (slowSign.has(backendName) && installHeapSign(backendName)) {
+    installed.push({
+      kernelName: 'Sign',
+      backendName,
+      kind: 'wrapped',
+      reason: 'one branch-free JavaScript pass over the wasm heap (the native kernel branches per value: ~30x slower than its Multiply on random signs)',
     });
   }
   if (installConv2dBackpropFilter(backendName)) {
@@ -105,6 +116,7 @@ export function uninstallFallbacks(backendName: string): void {
   uninstallTransposeFreeMatMul(backendName);
   uninstallSubPixelInputGradient(backendName);
   uninstallSharedIdentity(backendName);
+  uninstallHeapSign(backendName);
   for (const { kernelName, kind } of installed) {
     if (kind === 'added') unregisterKernel(kernelName, backendName);
   }
