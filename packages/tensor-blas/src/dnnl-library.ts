@@ -132,6 +132,7 @@ function bind(koffi: Koffi, path: string): Api {
     reorderPd: 'int dnnl_reorder_primitive_desc_create(_Out_ void **pd, const void *src, void *srcEngine, const void *dst, void *dstEngine, void *attr)',
     memoryCreate: 'int dnnl_memory_create(_Out_ void **memory, const void *md, void *engine, void *handle)',
     memoryDestroy: 'int dnnl_memory_destroy(void *memory)',
+    memorySetHandle: 'int dnnl_memory_set_data_handle(void *memory, void *handle)',
     attrCreate: 'int dnnl_primitive_attr_create(_Out_ void **attr)',
     attrDestroy: 'int dnnl_primitive_attr_destroy(void *attr)',
     attrSetPostOps: 'int dnnl_primitive_attr_set_post_ops(void *attr, void *postOps)',
@@ -330,6 +331,10 @@ function library(api: Api, path: string): DnnlLibrary {
   }
 
   function release(p: Prepared): void {
+    for (const primitive of [p.primitive, p.reorder?.primitive]) {
+      for (const m of bound.get(primitive)?.memories ?? []) api.f.memoryDestroy!(m);
+      bound.delete(primitive);
+    }
     api.f.primitiveDestroy!(p.primitive);
     api.f.pdDestroy!(p.pd);
     if (p.reorder) {
@@ -338,16 +343,22 @@ function library(api: Api, path: string): DnnlLibrary {
     }
   }
 
-  /** Runs `primitive` on memories wrapping the given arrays (created and destroyed around the call: the arrays may move between calls). */
+  /** Memory objects and argument lists per primitive, made on its first run (creating them per call cost more than small convs). */
+  const bound = new Map<Handle, { memories: Handle[]; args: { arg: number; memory: Handle }[] }>();
+
+  /** Runs `primitive` with its memories pointed at the given arrays (pointed again on every call: the wasm heap moves when it grows). */
   function run(primitive: Handle, bindings: [number, Handle, Float32Array][]): void {
-    const out: [Handle] = [null];
-    const memories = bindings.map(([, md, data]) => create(out, 'memory', api.f.memoryCreate!(out, md, api.engine, data)));
-    try {
-      check(api.execute(primitive, api.stream, bindings.length, bindings.map(([argument], i) => ({ arg: argument, memory: memories[i] }))), 'execute');
-      check(api.f.streamWait!(api.stream), 'stream wait');
-    } finally {
-      for (const m of memories) api.f.memoryDestroy!(m);
+    let b = bound.get(primitive);
+    if (!b) {
+      const out: [Handle] = [null];
+      const memories = bindings.map(([, md]) => create(out, 'memory', api.f.memoryCreate!(out, md, api.engine, null)));
+      b = { memories, args: bindings.map(([argument], i) => ({ arg: argument, memory: memories[i] })) };
+      bound.set(primitive, b);
     }
+    const { memories, args } = b;
+    bindings.forEach(([, , data], i) => check(api.f.memorySetHandle!(memories[i], data), 'set data handle'));
+    check(api.execute(primitive, api.stream, args.length, args), 'execute');
+    check(api.f.streamWait!(api.stream), 'stream wait');
   }
 
   /** Scratch for weights in oneDNN's blocked layout, kept between calls. */
