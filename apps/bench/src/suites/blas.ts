@@ -169,7 +169,7 @@ export const suite: BenchSuite = {
   name: 'blas',
   description: 'wasm vs wasm+BLAS (@liftguard/tensor-blas) vs PyTorch at 1 and 2 threads: matMul, PGD-40, BP and AROVR epochs, kernel profiles',
   async run({ root, quick }) {
-    const o = { images: quick ? 200 : 1000, trainSize: quick ? 5_000 : 50_000, arovrSize: 5_000, repeats: 1 };
+    const o = { images: quick ? 200 : 1000, trainSize: quick ? 5_000 : 50_000, arovrSize: 5_000, repeats: 3 };
     await initBackend({ backend: 'wasm', quiet: true });
     const library = loadBlasLibrary();
     if (!('sgemm' in library)) throw new Error(`the blas suite needs a BLAS library: ${library.reason}`);
