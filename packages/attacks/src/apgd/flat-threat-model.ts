@@ -61,13 +61,15 @@ export class FlatThreatModel {
       if (this.norm === 'linf') {
         const { low, high } = this;
         const keep = 1 - alpha;
-        // Ternaries, not Math.min/max: this loop is the step's only work outside the model.
+        // Ternaries, not Math.min/max: this loop is the step's only work outside the model. The
+        // sign is branch-free: gradient signs are random, and a mispredicted branch per value
+        // cost a third of the loop.
         for (let j = at; j < at + w; j++) {
           const g = grad[j]!;
           const c = current[j]!;
           const lo = low[j]!;
           const hi = high[j]!;
-          const up = c + (g > 0 ? eta : g < 0 ? -eta : 0);
+          const up = c + eta * (Number(g > 0) - Number(g < 0));
           const zj = up < lo ? lo : up > hi ? hi : up;
           const moved = c + alpha * (zj - c) + keep * (c - previous[j]!);
           next[j] = moved < lo ? lo : moved > hi ? hi : moved;
