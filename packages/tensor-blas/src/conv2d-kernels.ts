@@ -1,6 +1,6 @@
-import { backend_util, getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BlasLibrary } from './blas-library.js';
-import { applyEpilogue, fitsLastAxis, isFusedActivation, type FusedActivation } from './fused-epilogue.js';
+import { activate, fillRows, fitsLastAxis, isFusedActivation, type FusedActivation } from './fused-epilogue.js';
 import { col2imAdd, im2col, imagesPerChunk, isPointwise, patchSize } from './im2col.js';
 import { heapView, isWasmBackend } from './wasm-heap.js';
 
@@ -55,16 +55,6 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: ConvAttrs): 
   );
 }
 
-/** Every row of `y` (rows of `channels`) set to `bias` (one value or one per channel), by doubling native copies. */
-export function fillRows(y: Float32Array, bias: Float32Array, channels: number): void {
-  if (bias.length === 1) {
-    y.fill(bias[0]!);
-    return;
-  }
-  y.set(bias.subarray(0, channels), 0);
-  for (let filled = channels; filled < y.length; filled *= 2) y.copyWithin(filled, 0, Math.min(filled, y.length - filled));
-}
-
 /**
  * y = conv(x, w) (+ bias, activation) as im2col + one GEMM per chunk; NHWC only. The bias is
  * the GEMM's initial C (β = 1) and relu/relu6 run as the backend's own SIMD kernel: a
@@ -105,18 +95,7 @@ function forward(blas: BlasLibrary, previous: KernelConfig, fused: boolean): Ker
       }
     }
     const activation = fused ? ((attrs.activation ?? 'linear') as FusedActivation) : 'linear';
-    if (activation === 'relu' || activation === 'relu6') {
-      const own = getKernel(activation === 'relu' ? 'Relu' : 'Relu6', 'wasm');
-      if (own) {
-        const activated = own.kernelFunc({ inputs: { x: out }, backend, attrs: {} }) as TensorInfo;
-        backend.disposeData(out.dataId);
-        return activated;
-      }
-    }
-    if (activation !== 'linear') {
-      applyEpilogue(heapView(backend, out), cout, undefined, activation, prelu && heapView(backend, prelu), attrs.leakyreluAlpha);
-    }
-    return out;
+    return activate(backend, out, cout, activation, prelu && heapView(backend, prelu), attrs.leakyreluAlpha);
   };
 }
 

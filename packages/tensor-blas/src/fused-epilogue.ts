@@ -1,3 +1,6 @@
+import { getKernel, type TensorInfo } from '@tensorflow/tfjs-core';
+import { heapView, type WasmBackend } from './wasm-heap.js';
+
 /** The activations tfjs fuses into matMul and conv2d. */
 export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'prelu' | 'elu' | 'sigmoid' | 'leakyrelu';
 
@@ -56,4 +59,33 @@ export function applyEpilogue(
       return;
     }
   }
+}
+
+/** Every row of `y` (rows of `channels`) set to `bias` (one value or one per channel), by doubling native copies. */
+export function fillRows(y: Float32Array, bias: Float32Array, channels: number): void {
+  if (bias.length === 1) {
+    y.fill(bias[0]!);
+    return;
+  }
+  y.set(bias.subarray(0, channels), 0);
+  for (let filled = channels; filled < y.length; filled *= 2) y.copyWithin(filled, 0, Math.min(filled, y.length - filled));
+}
+
+/**
+ * Applies the activation to `out` (rows of `channels`): relu and relu6 as the backend's own SIMD
+ * kernel (a new tensor; `out` is freed), the others in place in JavaScript. A JavaScript pass
+ * over the output measured 2–7× the GEMM's own time on MobileNetV2's 1×1 convs.
+ */
+export function activate(backend: WasmBackend, out: TensorInfo, channels: number, activation: FusedActivation, preluWeights: Float32Array | undefined, leakyreluAlpha: number | undefined): TensorInfo {
+  if (activation === 'linear') return out;
+  if (activation === 'relu' || activation === 'relu6') {
+    const own = getKernel(activation === 'relu' ? 'Relu' : 'Relu6', 'wasm');
+    if (own) {
+      const activated = own.kernelFunc({ inputs: { x: out }, backend, attrs: {} }) as TensorInfo;
+      backend.disposeData(out.dataId);
+      return activated;
+    }
+  }
+  applyEpilogue(heapView(backend, out), channels, undefined, activation, preluWeights, leakyreluAlpha);
+  return out;
 }

@@ -1,6 +1,6 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BlasLibrary } from './blas-library.js';
-import { applyEpilogue, fitsLastAxis, isFusedActivation } from './fused-epilogue.js';
+import { activate, fillRows, fitsLastAxis, isFusedActivation, type FusedActivation } from './fused-epilogue.js';
 import { heapView, isWasmBackend } from './wasm-heap.js';
 
 interface MatMulAttrs {
@@ -56,40 +56,32 @@ export function blasMatMul(blas: BlasLibrary, previous: KernelConfig): KernelFun
     const out = backend.makeOutput([...batchShape, m, n], 'float32');
     // Views only now: makeOutput may have grown (and so replaced) the heap.
     const outView = heapView(backend, out);
-    if (outView.length > 0) {
-      if (k === 0) outView.fill(0);
-      else {
-        const aView = heapView(backend, a);
-        const bView = heapView(backend, b);
-        const lda = transposeA ? m : k;
-        const ldb = transposeB ? k : n;
-        if (batchB === 1 && !transposeA) {
-          // Unbatched B: all of A's rows in one product.
-          blas.sgemm(false, transposeB, batch * m, n, k, 1, aView.subarray(0, batch * m * k), lda, bView, ldb, 0, outView, n);
-        } else {
-          for (let i = 0; i < batch; i++) {
-            const aAt = batchA === 1 ? 0 : i * m * k;
-            const bAt = batchB === 1 ? 0 : i * k * n;
-            blas.sgemm(
-              transposeA, transposeB, m, n, k, 1,
-              aView.subarray(aAt, aAt + m * k), lda,
-              bView.subarray(bAt, bAt + k * n), ldb,
-              0, outView.subarray(i * m * n, (i + 1) * m * n), n,
-            );
-          }
+    if (outView.length === 0) return out;
+    // The bias is the GEMM's initial C (β = 1): no pass over the output in JavaScript.
+    if (bias) fillRows(outView, heapView(backend, bias), n);
+    else if (k === 0) outView.fill(0);
+    const beta = bias ? 1 : 0;
+    if (k > 0) {
+      const aView = heapView(backend, a);
+      const bView = heapView(backend, b);
+      const lda = transposeA ? m : k;
+      const ldb = transposeB ? k : n;
+      if (batchB === 1 && !transposeA) {
+        // Unbatched B: all of A's rows in one product.
+        blas.sgemm(false, transposeB, batch * m, n, k, 1, aView.subarray(0, batch * m * k), lda, bView, ldb, beta, outView, n);
+      } else {
+        for (let i = 0; i < batch; i++) {
+          const aAt = batchA === 1 ? 0 : i * m * k;
+          const bAt = batchB === 1 ? 0 : i * k * n;
+          blas.sgemm(
+            transposeA, transposeB, m, n, k, 1,
+            aView.subarray(aAt, aAt + m * k), lda,
+            bView.subarray(bAt, bAt + k * n), ldb,
+            beta, outView.subarray(i * m * n, (i + 1) * m * n), n,
+          );
         }
       }
-      if (bias || (activation && activation !== 'linear')) {
-        applyEpilogue(
-          outView,
-          n,
-          bias ? heapView(backend, bias) : undefined,
-          activation as Parameters<typeof applyEpilogue>[3],
-          prelu ? heapView(backend, prelu) : undefined,
-          leakyreluAlpha,
-        );
-      }
     }
-    return out;
+    return activate(backend, out, n, (activation ?? 'linear') as FusedActivation, prelu ? heapView(backend, prelu) : undefined, leakyreluAlpha);
   };
 }
