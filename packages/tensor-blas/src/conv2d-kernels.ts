@@ -2,23 +2,10 @@ import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } fro
 import type { BlasLibrary } from './blas-library.js';
 import { activate, fillRows, fitsLastAxis, isFusedActivation, type FusedActivation } from './fused-epilogue.js';
 import { col2imAdd, im2col, imagesPerChunk, isPointwise, patchSize } from './im2col.js';
+import type { ConvAttrs } from './conv-attrs.js';
 import { heapView, isWasmBackend } from './wasm-heap.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
-type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
-
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dilations?: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  activation?: string;
-  leakyreluAlpha?: number;
-  inputShape?: [number, number, number, number];
-  filterShape?: [number, number, number, number];
-}
-
 /** Patch matrices larger than this (in floats, 64 MiB) are built a batch chunk at a time. */
 const maxPatchFloats = 16 * 1024 * 1024;
 

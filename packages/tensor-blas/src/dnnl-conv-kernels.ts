@@ -1,21 +1,8 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvActivation, ConvGeometry, DnnlLibrary } from './dnnl-library.js';
 import { fitsLastAxis } from './fused-epilogue.js';
+import type { ConvAttrs } from './conv-attrs.js';
 import { heapView, isWasmBackend, type WasmBackend } from './wasm-heap.js';
-
-type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
-
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dilations?: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  activation?: string;
-  leakyreluAlpha?: number;
-  inputShape?: [number, number, number, number];
-  filterShape?: [number, number, number, number];
-}
 
 /** Plain convolutions, or depthwise ones (one group per input channel). */
 type Family = 'conv' | 'depthwise';
