@@ -6,6 +6,7 @@ import type { ConvAttrs } from './conv-attrs.js';
 import { heapView, isWasmBackend } from './wasm-heap.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
+
 /** Patch matrices larger than this (in floats, 64 MiB) are built a batch chunk at a time. */
 const maxPatchFloats = 16 * 1024 * 1024;
 
