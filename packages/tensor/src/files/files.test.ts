@@ -177,6 +177,18 @@ describe('output lock', () => {
     expect(existsSync(lockPathFor(target))).toBe(false);
   });
 
+  it('a lock is whole the moment it exists: twenty concurrent losers all name the owner, and no draft is left', async () => {
+    const dir = scratch();
+    const target = join(dir, 'out');
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => acquireOutputLock(target)));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost.map((r) => /pid \d+ on /.test(r.reason.message))).toEqual(Array(19).fill(true));
+    expect(readdirSync(dir).filter((name) => name.endsWith('.draft'))).toEqual([]);
+    await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireOutputLock>>>).value.release();
+  });
+
   it('lets exactly one of several processes win', () => {
     const target = join(scratch(), 'out');
     // The built module (tests run after the build), so each child is plain node.

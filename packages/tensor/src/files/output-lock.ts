@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { describeFileError, FileSafetyError } from './file-error.js';
@@ -62,7 +62,33 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
   }
 }
 
+/**
+ * Creates `path` holding `owner`, or returns false when it exists. The content is written to a
+ * private file first and hard-linked into place, so a concurrent reader never sees an empty lock
+ * (with open('wx') + write, a loser could read the lock between the two and name no owner).
+ * Where hard links are not supported, falls back to open('wx').
+ */
 async function createExclusive(path: string, owner: LockOwner): Promise<boolean> {
+  const draft = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.draft`;
+  try {
+    await writeFile(draft, JSON.stringify(owner) + '\n', { flag: 'wx' });
+  } catch (error) {
+    throw describeFileError(error, draft, 'create the lock file');
+  }
+  try {
+    await link(draft, path);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return createWithOpen(path, owner);
+    throw describeFileError(error, path, 'create the lock file');
+  } finally {
+    await unlink(draft).catch(() => {});
+  }
+}
+
+async function createWithOpen(path: string, owner: LockOwner): Promise<boolean> {
   try {
     const handle = await open(path, 'wx');
     try {
