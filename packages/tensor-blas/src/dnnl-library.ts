@@ -246,7 +246,7 @@ type Kind = 'forward' | 'backwardData' | 'backwardWeights';
 /** Binds oneDNN's convolutions: primitives are built once per shape (JIT code generation) and kept. */
 function library(api: Api, path: string): DnnlLibrary {
   const cache = new Map<string, Prepared | null>();
-  const maxCached = 128;
+  const maxCached = 256;
 
   const create = (out: [Handle], what: string, status: number): Handle => {
     check(status, what);
@@ -361,6 +361,35 @@ function library(api: Api, path: string): DnnlLibrary {
     check(api.f.streamWait!(api.stream), 'stream wait');
   }
 
+  /** How often each batch size was asked for, per convolution shape (batch aside). */
+  const batchesSeen = new Map<string, Map<number, number>>();
+  /** Calls with one batch size before it gets a primitive of its own. */
+  const callsBeforeOwnPrimitive = 3;
+
+  /**
+   * The batch as the chunks that run, each with a primitive of its size. oneDNN compiles one
+   * primitive per batch size (milliseconds each), and an attack that drops finished examples asks
+   * for a new size almost every step: a size seen fewer than 3 times runs as powers of two
+   * (primitives every size shares, at most log₂ n of them); a recurring size runs whole.
+   */
+  function batchChunks(kind: Kind, g: ConvGeometry): { count: number; first: number }[] {
+    const key = `${kind}|${Object.values({ ...g, batch: 0 }).join(',')}`;
+    let counts = batchesSeen.get(key);
+    if (!counts) batchesSeen.set(key, (counts = new Map()));
+    if (counts.size > 4096) counts.clear();
+    const seen = counts.get(g.batch) ?? 0;
+    counts.set(g.batch, seen + 1);
+    if (seen >= callsBeforeOwnPrimitive || (g.batch & (g.batch - 1)) === 0) return [{ count: g.batch, first: 0 }];
+    const chunks: { count: number; first: number }[] = [];
+    let first = 0;
+    for (let size = 2 ** Math.floor(Math.log2(g.batch)); size >= 1; size /= 2) {
+      if ((g.batch & size) === 0) continue;
+      chunks.push({ count: size, first });
+      first += size;
+    }
+    return chunks;
+  }
+
   /** Scratch for weights in oneDNN's blocked layout, kept between calls. */
   let scratch = new Float32Array(0);
   const scratchOf = (bytes: number): Float32Array => {
@@ -369,39 +398,65 @@ function library(api: Api, path: string): DnnlLibrary {
     return scratch;
   };
 
+  const inSize = (g: ConvGeometry) => g.inHeight * g.inWidth * g.inChannels;
+  const outSize = (g: ConvGeometry) => g.outHeight * g.outWidth * g.outChannels;
+
+  /** Weights in the layout primitive `p` wants: `w` itself, or reordered into the scratch. */
+  function weightsFor(p: Prepared, w: Float32Array): Float32Array {
+    if (!p.reorder) return w;
+    const weights = scratchOf(p.reorder.bytes);
+    run(p.reorder.primitive, [[arg.from, p.user.weights, w], [arg.to, p.weightsMd, weights]]);
+    return weights;
+  }
+
   return {
     name: api.name,
     path,
     forward(g, x, w, bias, activation, alpha, y) {
-      const p = prepared('forward', g, bias !== null, activation, alpha);
-      if (!p) return false;
-      let weights = w;
-      if (p.reorder) {
-        weights = scratchOf(p.reorder.bytes);
-        run(p.reorder.primitive, [[arg.from, p.user.weights, w], [arg.to, p.weightsMd, weights]]);
+      for (const { count, first } of batchChunks('forward', g)) {
+        const p = prepared('forward', { ...g, batch: count }, bias !== null, activation, alpha);
+        if (!p) return false;
+        const weights = weightsFor(p, w);
+        const bindings: [number, Handle, Float32Array][] = [
+          [arg.src, p.user.data, x.subarray(first * inSize(g), (first + count) * inSize(g))],
+          [arg.weights, p.weightsMd, weights],
+          [arg.dst, p.user.out, y.subarray(first * outSize(g), (first + count) * outSize(g))],
+        ];
+        if (bias !== null) bindings.push([arg.bias, p.user.bias, bias]);
+        run(p.primitive, bindings);
       }
-      const bindings: [number, Handle, Float32Array][] = [[arg.src, p.user.data, x], [arg.weights, p.weightsMd, weights], [arg.dst, p.user.out, y]];
-      if (bias !== null) bindings.push([arg.bias, p.user.bias, bias]);
-      run(p.primitive, bindings);
       return true;
     },
     backwardData(g, dy, w, dx) {
-      const p = prepared('backwardData', g, false, 'linear', 0);
-      if (!p) return false;
-      let weights = w;
-      if (p.reorder) {
-        weights = scratchOf(p.reorder.bytes);
-        run(p.reorder.primitive, [[arg.from, p.user.weights, w], [arg.to, p.weightsMd, weights]]);
+      for (const { count, first } of batchChunks('backwardData', g)) {
+        const p = prepared('backwardData', { ...g, batch: count }, false, 'linear', 0);
+        if (!p) return false;
+        const weights = weightsFor(p, w);
+        run(p.primitive, [
+          [arg.diffDst, p.user.data, dy.subarray(first * outSize(g), (first + count) * outSize(g))],
+          [arg.weights, p.weightsMd, weights],
+          [arg.diffSrc, p.user.out, dx.subarray(first * inSize(g), (first + count) * inSize(g))],
+        ]);
       }
-      run(p.primitive, [[arg.diffDst, p.user.data, dy], [arg.weights, p.weightsMd, weights], [arg.diffSrc, p.user.out, dx]]);
       return true;
     },
     backwardWeights(g, x, dy, dw) {
-      const p = prepared('backwardWeights', g, false, 'linear', 0);
-      if (!p) return false;
-      const target = p.reorder ? scratchOf(p.reorder.bytes) : dw;
-      run(p.primitive, [[arg.src, p.user.data, x], [arg.diffDst, p.user.out, dy], [arg.diffWeights, p.weightsMd, target]]);
-      if (p.reorder) run(p.reorder.primitive, [[arg.from, p.weightsMd, target], [arg.to, p.user.weights, dw]]);
+      const chunks = batchChunks('backwardWeights', g);
+      // Later chunks' gradients are summed into dw.
+      const part = chunks.length > 1 ? new Float32Array(dw.length) : dw;
+      for (const [i, { count, first }] of chunks.entries()) {
+        const p = prepared('backwardWeights', { ...g, batch: count }, false, 'linear', 0);
+        if (!p) return false;
+        const into = i === 0 ? dw : part;
+        const target = p.reorder ? scratchOf(p.reorder.bytes) : into;
+        run(p.primitive, [
+          [arg.src, p.user.data, x.subarray(first * inSize(g), (first + count) * inSize(g))],
+          [arg.diffDst, p.user.out, dy.subarray(first * outSize(g), (first + count) * outSize(g))],
+          [arg.diffWeights, p.weightsMd, target],
+        ]);
+        if (p.reorder) run(p.reorder.primitive, [[arg.from, p.weightsMd, target], [arg.to, p.user.weights, into]]);
+        if (i > 0) for (let j = 0; j < dw.length; j++) dw[j]! += part[j]!;
+      }
       return true;
     },
     forwardImplementation(g) {
