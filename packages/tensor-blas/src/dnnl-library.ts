@@ -257,7 +257,9 @@ function library(api: Api, path: string): DnnlLibrary {
     const mds = userDescs(api, g, withBias);
     const a = geometryArrays(g);
     const desc = new Uint8Array(convDescBytes);
-    check(api.f.convForwardDesc!(desc, prop, convolutionDirect, mds.src, anyWeights(api, g), mds.bias, mds.dst, a.strides, a.dilates, a.padL, a.padR), 'convolution forward descriptor');
+    // A geometry oneDNN rejects is the caller's to run (status ≠ 0), not an error.
+    const descStatus = api.f.convForwardDesc!(desc, prop, convolutionDirect, mds.src, anyWeights(api, g), mds.bias, mds.dst, a.strides, a.dilates, a.padL, a.padR);
+    if (descStatus !== 0) return { status: descStatus, pd: null, mds };
     const out: [Handle] = [null];
     let attr: Handle = null;
     if (activation !== 'linear') {
@@ -297,7 +299,10 @@ function library(api: Api, path: string): DnnlLibrary {
         kind === 'backwardData'
           ? api.f.convBackwardDataDesc!(desc, convolutionDirect, mds.src, anyWeights(api, g), mds.dst, a.strides, a.dilates, a.padL, a.padR)
           : api.f.convBackwardWeightsDesc!(desc, convolutionDirect, mds.src, anyWeights(api, g), null, mds.dst, a.strides, a.dilates, a.padL, a.padR);
-      check(status, `convolution ${kind} descriptor`);
+      if (status !== 0) {
+        api.f.pdDestroy!(hint.pd);
+        return null;
+      }
       const created = api.f.pdCreate!(out, desc, null, api.engine, hint.pd);
       api.f.pdDestroy!(hint.pd);
       if (created !== 0) return null;

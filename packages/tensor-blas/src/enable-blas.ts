@@ -150,7 +150,7 @@ export function blasStatus(): BlasStatus {
   return status;
 }
 
-/** Sets the BLAS library's thread count (OpenBLAS); false when the library has no such call or none is loaded. */
+/** Sets the thread count of OpenBLAS and of oneDNN's OpenMP pool; false when neither is loaded with such a call. */
 export function setBlasThreads(count: number): boolean {
   if (!Number.isInteger(count) || count < 1) throw new Error(`setBlasThreads: count must be a positive integer, got ${count}`);
   loadedDnnl?.setThreads?.(count);
