@@ -138,6 +138,14 @@ describe.skipIf(dnnl === null)('oneDNN convolutions equal the textbook loops (on
     });
   }
 
+  it('a geometry oneDNN rejects returns false (the caller runs its own kernel) instead of throwing', () => {
+    const g: ConvGeometry = { ...geometries[0]![1], outHeight: 1 }; // 1 output row: far padding of −26, more than oneDNN allows
+    const y = new Float32Array(g.batch * g.outHeight * g.outWidth * g.outChannels);
+    expect(dnnl!.forward(g, new Float32Array(g.batch * 784), new Float32Array(72), null, 'linear', 0, y)).toBe(false);
+    expect(dnnl!.backwardData(g, y, new Float32Array(72), new Float32Array(g.batch * 784))).toBe(false);
+    expect(dnnl!.backwardWeights(g, new Float32Array(g.batch * 784), y, new Float32Array(72))).toBe(false);
+  });
+
   it('reports the implementation it picked (a JIT kernel, not the reference loops)', () => {
     expect(dnnl!.forwardImplementation(geometries[0]![1])).toMatch(/jit|gemm|brg/);
   });
