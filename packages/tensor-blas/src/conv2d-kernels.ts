@@ -1,8 +1,9 @@
-import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util} from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BlasLibrary } from './blas-library.js';
 import { activate, fillRows, fitsLastAxis, isFusedActivation, type FusedActivation } from './fused-epilogue.js';
 import { col2imAdd, im2col, imagesPerChunk, isPointwise, patchSize } from './im2col.js';
-import type { ConvAttrs } from './conv-attrs.js';
+import { convInfoOf, type ConvAttrs } from './conv-attrs.js';
 import { heapView, isWasmBackend } from './wasm-heap.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
@@ -31,17 +32,6 @@ export const convUsesBlas = (c: ConvInfo): boolean =>
   patchSize(c) * c.outChannels >= minPatchTimesChannels && c.batchSize * c.outHeight * c.outWidth >= minOutputPixels;
 
 const floats = (...infos: (TensorInfo | undefined)[]): boolean => infos.every((t) => t === undefined || t.dtype === 'float32');
-
-function convInfoOf(xShape: number[], filterShape: number[], attrs: ConvAttrs): ConvInfo {
-  return backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-}
 
 /**
  * y = conv(x, w) (+ bias, activation) as im2col + one GEMM per chunk; NHWC only. The bias is

@@ -1,7 +1,7 @@
-import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvActivation, ConvGeometry, DnnlLibrary } from './dnnl-library.js';
 import { fitsLastAxis } from './fused-epilogue.js';
-import type { ConvAttrs } from './conv-attrs.js';
+import { convInfoOf, type ConvAttrs } from './conv-attrs.js';
 import { heapView, isWasmBackend, type WasmBackend } from './wasm-heap.js';
 
 /** Plain convolutions, or depthwise ones (one group per input channel). */
@@ -12,15 +12,7 @@ const dnnlActivations = new Set<string>(['linear', 'relu', 'relu6', 'elu', 'sigm
 /** tfjs' convolution shape info as oneDNN's geometry; null for layouts these kernels leave alone. */
 function geometry(family: Family, xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): ConvGeometry | null {
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
-  const c = backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    family === 'depthwise',
-  );
+  const c = convInfoOf(xShape, filterShape, attrs, family === 'depthwise');
   if (c.batchSize * c.outHeight * c.outWidth * c.outChannels === 0 || c.inChannels === 0) return null;
   return {
     batch: c.batchSize,

@@ -79,42 +79,30 @@ describe('finding oneDNN', () => {
 });
 
 describe.skipIf(dnnl === null)('oneDNN convolutions equal the textbook loops (oneDNN is installed here)', () => {
+  /** Forward, input and filter gradients of `g` on seeded inputs, each against the textbook loops. */
+  function expectAllThreeMatch(g: ConvGeometry, seed: number): void {
+    const x = random(g.batch * g.inHeight * g.inWidth * g.inChannels, seed);
+    const w = random(filterSize(g), seed + 1);
+    const dy = random(g.batch * g.outHeight * g.outWidth * g.outChannels, seed + 2);
+    const expected = naive(g, x, w, dy);
+    const y = new Float32Array(dy.length);
+    const dx = new Float32Array(x.length);
+    const dw = new Float32Array(w.length);
+    expect(dnnl!.forward(g, x, w, null, 'linear', 0, y)).toBe(true);
+    expect(dnnl!.backwardData(g, dy, w, dx)).toBe(true);
+    expect(dnnl!.backwardWeights(g, x, dy, dw)).toBe(true);
+    expect(worstRelative(y, expected.y)).toBeLessThan(1e-5);
+    expect(worstRelative(dx, expected.dx)).toBeLessThan(1e-5);
+    expect(worstRelative(dw, expected.dw)).toBeLessThan(1e-5);
+  }
+
   for (const [name, g] of geometries) {
-    it(`${name}: forward, input gradient and filter gradient`, () => {
-      const x = random(g.batch * g.inHeight * g.inWidth * g.inChannels, 1);
-      const w = random(filterSize(g), 2);
-      const dy = random(g.batch * g.outHeight * g.outWidth * g.outChannels, 3);
-      const expected = naive(g, x, w, dy);
-      const y = new Float32Array(dy.length);
-      const dx = new Float32Array(x.length);
-      const dw = new Float32Array(w.length);
-      expect(dnnl!.forward(g, x, w, null, 'linear', 0, y)).toBe(true);
-      expect(dnnl!.backwardData(g, dy, w, dx)).toBe(true);
-      expect(dnnl!.backwardWeights(g, x, dy, dw)).toBe(true);
-      expect(worstRelative(y, expected.y)).toBeLessThan(1e-5);
-      expect(worstRelative(dx, expected.dx)).toBeLessThan(1e-5);
-      expect(worstRelative(dw, expected.dw)).toBeLessThan(1e-5);
-    });
+    it(`${name}: forward, input gradient and filter gradient`, () => expectAllThreeMatch(g, 1));
   }
 
   it('a batch size that is not a power of two, called repeatedly (in chunks at first, whole later), equals the textbook loops every time', () => {
-    const g: ConvGeometry = { ...geometries[0]![1], batch: 7 };
-    const x = random(g.batch * g.inHeight * g.inWidth * g.inChannels, 7);
-    const w = random(filterSize(g), 8);
-    const dy = random(g.batch * g.outHeight * g.outWidth * g.outChannels, 9);
-    const expected = naive(g, x, w, dy);
     // Calls 1–3 run as 4 + 2 + 1 (the filter gradient summed over the chunks), call 4 as one primitive of batch 7.
-    for (let call = 1; call <= 4; call++) {
-      const y = new Float32Array(dy.length);
-      const dx = new Float32Array(x.length);
-      const dw = new Float32Array(w.length);
-      expect(dnnl!.forward(g, x, w, null, 'linear', 0, y)).toBe(true);
-      expect(dnnl!.backwardData(g, dy, w, dx)).toBe(true);
-      expect(dnnl!.backwardWeights(g, x, dy, dw)).toBe(true);
-      expect(worstRelative(y, expected.y)).toBeLessThan(1e-5);
-      expect(worstRelative(dx, expected.dx)).toBeLessThan(1e-5);
-      expect(worstRelative(dw, expected.dw)).toBeLessThan(1e-5);
-    }
+    for (let call = 1; call <= 4; call++) expectAllThreeMatch({ ...geometries[0]![1], batch: 7 }, 7);
   });
 
   const activations: [ConvActivation, (v: number) => number][] = [
