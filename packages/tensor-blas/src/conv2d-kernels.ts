@@ -1,5 +1,4 @@
-import type { backend_util} from '@tensorflow/tfjs-core';
-import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BlasLibrary } from './blas-library.js';
 import { activate, fillRows, fitsLastAxis, isFusedActivation, type FusedActivation } from './fused-epilogue.js';
 import { col2imAdd, im2col, imagesPerChunk, isPointwise, patchSize } from './im2col.js';

@@ -1,4 +1,4 @@
-import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvActivation, ConvGeometry, DnnlLibrary } from './dnnl-library.js';
 import { fitsLastAxis } from './fused-epilogue.js';
 import { convInfoOf, type ConvAttrs } from './conv-attrs.js';
