@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateEvaluation, RepairExperimentResult } from './repair-experiment.js';
 import { paperRecipe } from './repair-models.js';
-import { entryId, repairMarkdown, type RepairEntry, type RepairResultsFile } from './repair-report.js';
+import { entryId, mergeEntry, repairMarkdown, type RepairEntry, type RepairResultsFile, type StoredRun } from './repair-report.js';
 
 /** Accuracies per ε 0.05 / 0.1 / 0.2 as shares. */
 const acc = (...percent: number[]) => percent.map((p) => p / 100);
@@ -21,14 +21,16 @@ function evaluation(candidate: number, pgd: number[], suite: number[] | null): C
 }
 
 /** One CNNLight entry with |X_adv| = 10, a w̄ and one repaired candidate (k = 3) chosen at M 20, ω 0.6. */
-function entry(options: { clip: boolean; suite: boolean; testCount: number; before: number[]; after: number[]; suiteBefore?: number[]; suiteAfter?: number[]; finishedAt: string }): RepairEntry {
+function entry(options: { clip: boolean; suite: boolean; testCount: number; before: number[]; after: number[]; suiteBefore?: number[]; suiteAfter?: number[]; finishedAt: string; size?: number; load?: number }): RepairEntry {
+  const size = options.size ?? 10;
+  const load = options.load ?? 1;
   const recipe = paperRecipe('cnn-light');
   const candidate = (index: number, iteration: number) => ({ index, iteration, violation: index === 0 ? 10 : 0, cleanError: 0.01, violatedCount: index === 0 ? 10 : 0, changeNorm: index === 0 ? 0 : 1 });
   const result: RepairExperimentResult = {
     backend: 'cpu',
     parameterCount: 100,
     config: {
-      sizes: [10],
+      sizes: [size],
       omegas: [0.6],
       iterations: [20],
       sourceCount: 3_000,
@@ -46,7 +48,7 @@ function entry(options: { clip: boolean; suite: boolean; testCount: number; befo
     adversarialPool: { sourceCount: 3_000, robustAccuracy: 0.1, misclassified: 2_500, seconds: 1 },
     runs: [
       {
-        size: 10,
+        size,
         adversarialSet: { sourceIndices: [], labels: [], violations: [] },
         maxIterations: 20,
         repairSeconds: 1,
@@ -62,7 +64,7 @@ function entry(options: { clip: boolean; suite: boolean; testCount: number; befo
         evaluations: [evaluation(0, options.before, options.suiteBefore ?? null), evaluation(1, options.after, options.suiteAfter ?? null)],
       },
     ],
-    machine: { cpus: 2, loadAverageStart: [1, 1, 1], loadAverageEnd: [1, 1, 1] },
+    machine: { cpus: 2, loadAverageStart: [load, load, load], loadAverageEnd: [load, load, load] },
   };
   return { id: entryId(recipe, result, false), quick: false, recipe, pretrainSeconds: null, result, machine: { date: '', node: '', platform: '' }, finishedAt: options.finishedAt };
 }
@@ -95,5 +97,26 @@ describe('repair page (issue #18 threat model)', () => {
     expect(page).toContain('- cnn-light, FGSM / PGD only: |X_adv| = 50, 100 not run at the recipe\'s scale.');
     expect(page).toContain('- cnn-light, FGSM / PGD only: ω = 0, 0.2, 0.4 not run at the recipe\'s scale.');
     expect(page).toContain(`- Superseded (PGD/FGSM only, unclipped) runs at the recipe's scale, kept below for continuity: ${unclipped.id} (|X_adv| 10).`);
+  });
+});
+
+describe('entries merged from several sessions', () => {
+  const first = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), finishedAt: '2026-12-07T03:18:00Z', load: 22 });
+  const second = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), finishedAt: '2026-12-07T04:41:00Z', load: 2, size: 100 });
+  const merged = mergeEntry(mergeEntry({ entries: [], figures: 'svg' }, first), second);
+
+  it('keeps each run with the session it was measured in', () => {
+    const runs = merged.entries[0]!.result.runs as StoredRun[];
+    expect(runs.map((r) => [r.size, r.session?.finishedAt, r.session?.loadAverageStart[0]])).toEqual([
+      [10, '2026-12-07T03:18:00Z', 22],
+      [100, '2026-12-07T04:41:00Z', 2],
+    ]);
+  });
+
+  it("names both sessions in the entry and times the |X_adv| = 10 repair under its own session's load", () => {
+    const mergedPage = repairMarkdown(merged);
+    expect(mergedPage).toContain('The runs come from 2 sessions of the same settings');
+    expect(mergedPage).toContain('|X_adv| 10 finished 2026-12-07 03:18 UTC (load average 22.0/22.0/22.0 at start');
+    expect(mergedPage).toContain(`| ${first.id} | 1.0 s | 0 | max-iterations | yes | 22.0/22.0/22.0 |`);
   });
 });

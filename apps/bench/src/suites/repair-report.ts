@@ -51,13 +51,56 @@ export function readResultsFile(path: string): RepairResultsFile {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RepairResultsFile) : { entries: [], figures: 'none yet' };
 }
 
-/** Adds (or replaces by id, merging runs of other |X_adv|) an entry. */
+/** When and under what load a run was measured: kept per run because an entry merges runs of several sessions. */
+export interface RunSession {
+  finishedAt: string;
+  loadAverageStart: number[];
+  loadAverageEnd: number[];
+  /** Seconds of the X_adv pool attack in that session. */
+  poolSeconds: number;
+}
+
+/** A stored run; `session` is set when the run is merged into an entry (absent: the entry's own session). */
+export type StoredRun = RepairRun & { session?: RunSession };
+
+function sessionOf(entry: RepairEntry): RunSession {
+  return { finishedAt: entry.finishedAt, loadAverageStart: entry.result.machine.loadAverageStart, loadAverageEnd: entry.result.machine.loadAverageEnd, poolSeconds: entry.result.adversarialPool.seconds };
+}
+
+/** The session a stored run was measured in. */
+function runSession(entry: RepairEntry, run: RepairRun): RunSession {
+  return (run as StoredRun).session ?? sessionOf(entry);
+}
+
+/** Adds (or replaces by id, merging runs of other |X_adv|) an entry; every run keeps the session it was measured in. */
 export function mergeEntry(file: RepairResultsFile, entry: RepairEntry): RepairResultsFile {
   const previous = file.entries.find((e) => e.id === entry.id);
   const sizes = new Set(entry.result.runs.map((r) => r.size));
-  const runs = [...(previous?.result.runs.filter((r) => !sizes.has(r.size)) ?? []), ...entry.result.runs].sort((a, b) => a.size - b.size);
+  const kept = (previous?.result.runs.filter((r) => !sizes.has(r.size)) ?? []).map((r) => ({ ...r, session: runSession(previous!, r) }));
+  const fresh = entry.result.runs.map((r) => ({ ...r, session: runSession(entry, r) }));
+  const runs = [...kept, ...fresh].sort((a, b) => a.size - b.size);
   const merged = { ...entry, result: { ...entry.result, runs } };
   return { ...file, entries: [...file.entries.filter((e) => e.id !== entry.id), merged] };
+}
+
+/** One sentence naming each session's sizes, finish time, load and pool time when an entry's runs come from more than one. */
+function sessionsNote(entry: RepairEntry): string {
+  const bySession = new Map<string, { session: RunSession; sizes: number[] }>();
+  for (const run of entry.result.runs) {
+    const session = runSession(entry, run);
+    // Partial saves of one session share the load average read at its start.
+    const key = session.loadAverageStart.join('/');
+    const group = bySession.get(key) ?? { session, sizes: [] };
+    if (session.finishedAt > group.session.finishedAt) group.session = session;
+    group.sizes.push(run.size);
+    bySession.set(key, group);
+  }
+  if (bySession.size < 2) return '';
+  const load = (values: number[]) => values.map((l) => l.toFixed(1)).join('/');
+  const parts = [...bySession.values()].map(
+    ({ session, sizes }) => `|X_adv| ${sizes.join(', ')} finished ${session.finishedAt.slice(0, 16).replace('T', ' ')} UTC (load average ${load(session.loadAverageStart)} at start, ${load(session.loadAverageEnd)} at the end; X_adv attack ${session.poolSeconds.toFixed(0)} s)`,
+  );
+  return ` The runs come from ${bySession.size} sessions of the same settings (the line above is the latest; w̄ is evaluated again in each, so its rows show per |X_adv|): ${parts.join('; ')}.`;
 }
 
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(100 * v).toFixed(1)}%`);
@@ -187,7 +230,7 @@ function entryTables(file: RepairResultsFile, entry: RepairEntry): string[] {
     '',
     `${recipe.model} (${result.parameterCount.toLocaleString('en-US')} parameters), pre-trained ${recipe.epochs} epoch(s) on ${recipe.trainImages.toLocaleString('en-US')} MNIST images` +
       ` (Adam ${recipe.learningRate} ×${recipe.learningRateDecay}/epoch, batch ${recipe.batchSize}, cross-entropy)${recipe.epochs < 10 ? ` — **fewer than the recipe's 10 epochs, for time**` : ''}.`,
-    `Backend ${result.backend}; ${result.machine.cpus} cores, load average ${result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at start, ${result.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end (shared machine: times are noisy). Finished ${entry.finishedAt.slice(0, 16).replace('T', ' ')} UTC.`,
+    `Backend ${result.backend}; ${result.machine.cpus} cores, load average ${result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at start, ${result.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end (shared machine: times are noisy). Finished ${entry.finishedAt.slice(0, 16).replace('T', ' ')} UTC.${sessionsNote(entry)}`,
     `X_adv: L∞ PGD ε ${c.adversarial.epsilon}, ${c.adversarial.steps} steps × ${c.adversarial.stepSize}, random start, predicted labels, cross-entropy on logits, ${c.adversarial.clip ? '**[0, 1] clipping**' : 'no [0, 1] clipping'};` +
       ` ${result.adversarialPool.misclassified} of the first ${c.sourceCount.toLocaleString('en-US')} training images misclassified after the attack (${result.adversarialPool.seconds.toFixed(0)} s); top |X_adv|/10 by violation per true class.`,
     `Repair: all parameters, δ = ${c.margin}, clean-loss constraint ε_L = ${c.cleanLossTolerance} on ${c.cleanCount} training images, E on ${c.validationCount} other training images, dual active-set QP.` +
@@ -588,7 +631,7 @@ function performanceTarget(file: RepairResultsFile): string[] {
     '',
     markdownTable(
       ['entry', 'wall time', 'iterations run', 'stop', 'target met', 'load average at start'],
-      runs.map(({ e, r }) => [e.id, `${r.repairSeconds.toFixed(1)} s`, r.trace.length, r.stopReason, r.repairSeconds < 60 ? 'yes' : 'no', e.result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')]),
+      runs.map(({ e, r }) => [e.id, `${r.repairSeconds.toFixed(1)} s`, r.trace.length, r.stopReason, r.repairSeconds < 60 ? 'yes' : 'no', runSession(e, r).loadAverageStart.map((l) => l.toFixed(1)).join('/')]),
     ),
   ];
 }
