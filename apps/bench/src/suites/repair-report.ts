@@ -363,7 +363,8 @@ function notRun(file: RepairResultsFile): string[] {
         missing.push(`- ${model}, ${tier}: |X_adv| = ${noTransfer.join(', ')} not run at the recipe's scale` + (elsewhere.length > 0 ? `; at smaller scale: ${describe(elsewhere)}.` : '.'));
       }
       if (noAdaptive.length > 0) {
-        const elsewhere = smaller.filter((e) => e.result.config.adaptive && e.result.runs.some((r) => noAdaptive.includes(r.size)));
+        // FGSM / PGD on fewer images also ran inside the AutoAttack entries.
+        const elsewhere = [...withSuite, ...pgdOnly].filter((e) => e.recipe.model === model && !atScale.includes(e) && e.result.config.adaptive && e.result.runs.some((r) => noAdaptive.includes(r.size)));
         missing.push(`- ${model}, ${tier}: adaptive attacks on the 10,000 test images not run for |X_adv| = ${noAdaptive.join(', ')}` + (elsewhere.length > 0 ? `; adaptive results at smaller scale: ${describe(elsewhere)}.` : '.'));
       }
       for (const [name, wanted] of [
