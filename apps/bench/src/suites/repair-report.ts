@@ -166,22 +166,21 @@ function solverPhases(run: RepairRun): string {
 const clipped = (entry: RepairEntry) => entry.result.config.evaluation.bounds !== null;
 const hasSuite = (entry: RepairEntry) => Boolean(entry.result.config.evaluation.autoAttack);
 
-/** Clipped entries of `model` on the most test images: a largest one with the AutoAttack suite, and a largest one overall when it is another. */
-function largestClipped(file: RepairResultsFile, model: string): RepairEntry[] {
-  const byCount = (entries: RepairEntry[]) => [...entries].sort((a, b) => b.result.config.testCount - a.result.config.testCount || b.finishedAt.localeCompare(a.finishedAt))[0];
-  const ofModel = file.entries.filter((e) => !e.quick && e.recipe.model === model && clipped(e));
-  const withSuite = byCount(ofModel.filter(hasSuite));
-  const any = byCount(ofModel);
-  return [...new Set([withSuite, any])].filter((e): e is RepairEntry => e !== undefined);
-}
-
 /**
- * Unclipped entries are superseded by the clipped ones of the same model (issue #18): the
- * largest with the AutoAttack suite and the largest overall. Clipped entries without the suite
- * are in the current threat model, with weaker attacks; their headings say so instead.
+ * Unclipped entries are superseded by the clipped ones of the same model (issue #18): the one
+ * with the AutoAttack suite on the most test images, and the clipped FGSM / PGD-only one on the
+ * most, if it has at least as many test images as the superseded entry and is adaptive when that
+ * one is. Clipped entries without
+ * the suite are in the current threat model, with weaker attacks; their headings say so instead.
  */
 function supersededBy(file: RepairResultsFile, entry: RepairEntry): RepairEntry[] {
-  return clipped(entry) ? [] : largestClipped(file, entry.recipe.model);
+  if (clipped(entry)) return [];
+  const largest = (entries: RepairEntry[]) => [...entries].sort((a, b) => b.result.config.testCount - a.result.config.testCount || b.finishedAt.localeCompare(a.finishedAt))[0];
+  const ofModel = file.entries.filter((e) => !e.quick && e.recipe.model === entry.recipe.model && clipped(e));
+  const withSuite = largest(ofModel.filter(hasSuite));
+  // An adaptive entry is superseded only by one that attacked the repaired models too.
+  const pgdOnly = largest(ofModel.filter((e) => !hasSuite(e) && e.result.config.testCount >= entry.result.config.testCount && (e.result.config.adaptive || !entry.result.config.adaptive)));
+  return [withSuite, pgdOnly].filter((e): e is RepairEntry => e !== undefined);
 }
 
 /** How a heading names an entry's threat model and whether newer entries supersede it. */
