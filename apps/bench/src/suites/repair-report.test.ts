@@ -94,6 +94,11 @@ describe('repair page (issue #18 threat model)', () => {
     expect(page).toContain(`on 10,000 test images (${clippedPgd.id}, the same repaired model) PGD-40 reads 10.0 → 30.0 % at ε 0.1 (+20.0)`);
   });
 
+  it('says where the suite gain left the unclipped claim beyond two binomial standard errors (closed form: 2·√(Σ p(1−p)/n) = 3.6 points)', () => {
+    expect(page).toContain('**The claim changed beyond sampling noise**');
+    expect(page).toContain('CNNLight |X_adv| = 10 on 1,000 images (+20.0 under the suite against +30.0 claimed, -10.0 points, 2 standard errors 3.6)');
+  });
+
   it('lists the missing grid per tier: AutoAttack nowhere at 10,000 images, FGSM / PGD missing ω and M values', () => {
     expect(page).toContain(`- cnn-light, AutoAttack: nothing at the recipe's scale (10 pre-training epochs, 10,000 test images); smaller runs: ${clippedSuite.id} (|X_adv| 10).`);
     expect(page).toContain('- cnn-light, FGSM / PGD only: |X_adv| = 50, 100 not run at the recipe\'s scale.');

@@ -499,7 +499,10 @@ function strongestPick(run: RepairRun) {
  * with FGSM / PGD beside it on the same images, and in prose which claims the suite changes.
  */
 function suiteSection(file: RepairResultsFile): string[] {
-  const entries = file.entries.filter((e) => !e.quick && clipped(e) && hasSuite(e)).sort((a, b) => a.id.localeCompare(b.id));
+  // Per model, the entry on the most test images first.
+  const entries = file.entries
+    .filter((e) => !e.quick && clipped(e) && hasSuite(e))
+    .sort((a, b) => a.recipe.model.localeCompare(b.recipe.model) || b.result.config.testCount - a.result.config.testCount || a.id.localeCompare(b.id));
   if (entries.length === 0) return [];
   const p1 = (v: number) => (100 * v).toFixed(1);
   const signed = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
@@ -512,6 +515,8 @@ function suiteSection(file: RepairResultsFile): string[] {
   const suiteGains: number[] = [];
   const suiteAfterAt02: number[] = [];
   const versusSuperseded: number[] = [];
+  // Rows whose suite gain differs from the superseded PGD-40 claim by more than two standard errors.
+  const changedClaims: string[] = [];
   for (const entry of entries) {
     const eps = entry.result.config.evaluation.epsilons;
     const at = (value: number) => eps.indexOf(value);
@@ -563,7 +568,17 @@ function suiteSection(file: RepairResultsFile): string[] {
         const oa = evaluationOf(oldRun, oldPick.candidate);
         const oe = superseded.result.config.evaluation.epsilons.indexOf(0.1);
         if (ob?.adaptive && oa?.adaptive && oe >= 0) {
-          versusSuperseded.push(after.suite.robustAccuracy[e1]! - before.suite.robustAccuracy[e1]! - (oa.adaptive.pgd[oe]! - ob.adaptive.pgd[oe]!));
+          const suiteGain = after.suite.robustAccuracy[e1]! - before.suite.robustAccuracy[e1]!;
+          const claimed = oa.adaptive.pgd[oe]! - ob.adaptive.pgd[oe]!;
+          versusSuperseded.push(suiteGain - claimed);
+          // Binomial standard error of the difference of two gains, each from two levels, treated as independent (conservative for the paired levels).
+          const variance = (p: number, n: number) => (p * (1 - p)) / n;
+          const n = entry.result.config.testCount;
+          const m = superseded.result.config.testCount;
+          const se = Math.sqrt(variance(after.suite.robustAccuracy[e1]!, n) + variance(before.suite.robustAccuracy[e1]!, n) + variance(oa.adaptive.pgd[oe]!, m) + variance(ob.adaptive.pgd[oe]!, m));
+          if (Math.abs(suiteGain - claimed) > 2 * se) {
+            changedClaims.push(`${entry.recipe.model === 'cnn-light' ? 'CNNLight' : 'CNN'} |X_adv| = ${run.size} on ${n.toLocaleString('en-US')} images (${signed(suiteGain)} under the suite against ${signed(claimed)} claimed, ${signed(suiteGain - claimed)} points, 2 standard errors ${(200 * se).toFixed(1)})`);
+          }
           parts.push(
             `the superseded unclipped entry (${superseded.id}, ${superseded.result.config.testCount.toLocaleString('en-US')} images, M ${oldPick.iterations}, ω ${oldPick.omega}) claimed ${signed(oa.adaptive.pgd[oe]! - ob.adaptive.pgd[oe]!)} points at ε 0.1 under PGD-${superseded.result.config.evaluation.pgdSteps} (${p1(ob.adaptive.pgd[oe]!)} → ${p1(oa.adaptive.pgd[oe]!)} %) and ${signed(oa.adaptive.fgsm[oe]! - ob.adaptive.fgsm[oe]!)} under FGSM`,
           );
@@ -615,7 +630,10 @@ function suiteSection(file: RepairResultsFile): string[] {
               ? `At ε 0.2 FGSM flatters the repaired models by ${p1(Math.min(...fgsmGaps))} to ${p1(Math.max(...fgsmGaps))} points over the suite, which leaves them at ${p1(Math.min(...suiteAfterAt02))}–${p1(Math.max(...suiteAfterAt02))} % there: an FGSM gain at ε 0.2 is not robustness. `
               : '') +
             (versusSuperseded.length > 0
-              ? `Against the PGD-40 gain at ε 0.1 that the superseded unclipped entries claimed, the clipped suite gain differs by ${signed(Math.min(...versusSuperseded))} to ${signed(Math.max(...versusSuperseded))} points (different threat model, test images and X_adv; compare with the sampling noise above).`
+              ? `Against the PGD-40 gain at ε 0.1 that the superseded unclipped entries claimed, the clipped suite gain differs by ${signed(Math.min(...versusSuperseded))} to ${signed(Math.max(...versusSuperseded))} points (different threat model, test images and X_adv; compare with the sampling noise above). ` +
+                (changedClaims.length > 0
+                  ? `**The claim changed beyond sampling noise** (difference larger than two binomial standard errors of both measurements) for ${changedClaims.join('; ')}; for the other rows the difference is within the noise of their test counts.`
+                  : 'None of these differences exceeds two binomial standard errors of the two measurements, so at these test counts the clipped suite gain is consistent with the unclipped claim.')
               : ''),
           '',
         ]
