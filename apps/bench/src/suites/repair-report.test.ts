@@ -1,0 +1,140 @@
+// The repair page's threat-model labels and claim comparisons, on hand-made entries whose gains are known by construction.
+import { describe, expect, it } from 'vitest';
+import type { CandidateEvaluation, RepairExperimentResult } from './repair-experiment.js';
+import { paperRecipe } from './repair-models.js';
+import { entryId, mergeEntry, repairMarkdown, type RepairEntry, type RepairResultsFile, type StoredRun } from './repair-report.js';
+
+/** Accuracies per ε 0.05 / 0.1 / 0.2 as shares. */
+const acc = (...percent: number[]) => percent.map((p) => p / 100);
+
+function evaluation(candidate: number, pgd: number[], suite: number[] | null, adaptive = true): CandidateEvaluation {
+  const robust = { fgsm: pgd.map((p) => Math.min(1, p + 0.1)), pgd };
+  return {
+    candidate,
+    cleanAccuracy: candidate === 0 ? 0.99 : 0.98,
+    adversarialSetAccuracy: candidate === 0 ? 0 : 1,
+    transfer: robust,
+    // As the experiment records it: w̄'s row always has the attacks, a repaired model's only when adaptive.
+    adaptive: candidate === 0 || adaptive ? robust : null,
+    suite: suite && { version: 'standard', robustAccuracy: suite, stages: [], seconds: 1, maskingWarnings: [] },
+    adaptiveSeconds: candidate === 0 ? null : 1,
+  };
+}
+
+/** One CNNLight entry with |X_adv| = 10, a w̄ and one repaired candidate (k = 3) chosen at M 20, ω 0.6. */
+function entry(options: { clip: boolean; suite: boolean; testCount: number; before: number[]; after: number[]; suiteBefore?: number[]; suiteAfter?: number[]; finishedAt: string; size?: number; load?: number; adaptive?: boolean }): RepairEntry {
+  const adaptive = options.adaptive ?? true;
+  const size = options.size ?? 10;
+  const load = options.load ?? 1;
+  const recipe = paperRecipe('cnn-light');
+  const candidate = (index: number, iteration: number) => ({ index, iteration, violation: index === 0 ? 10 : 0, cleanError: 0.01, violatedCount: index === 0 ? 10 : 0, changeNorm: index === 0 ? 0 : 1 });
+  const result: RepairExperimentResult = {
+    backend: 'cpu',
+    parameterCount: 100,
+    config: {
+      sizes: [size],
+      omegas: [0.6],
+      iterations: [20],
+      sourceCount: 3_000,
+      cleanCount: 1_000,
+      validationCount: 1_000,
+      testCount: options.testCount,
+      adversarial: { epsilon: 0.1, steps: 40, stepSize: 0.01, randomStart: true, clip: options.clip, seed: 7 },
+      evaluation: { epsilons: [0.05, 0.1, 0.2], bounds: options.clip ? [0, 1] : null, seed: 11, batchSize: 500, pgdSteps: 40, loss: 'cross-entropy', autoAttack: options.suite ? 'standard' : null },
+      adaptive,
+      margin: 0.1,
+      cleanLossTolerance: 0.05,
+      batchSize: 500,
+    },
+    original: { cleanAccuracy: 0.99, robustAccuracy: { fgsm: options.before, pgd: options.before }, transferGenerationSeconds: 1 },
+    adversarialPool: { sourceCount: 3_000, robustAccuracy: 0.1, misclassified: 2_500, seconds: 1 },
+    runs: [
+      {
+        size,
+        adversarialSet: { sourceIndices: [], labels: [], violations: [] },
+        maxIterations: 20,
+        repairSeconds: 1,
+        stopReason: 'max-iterations',
+        parameterCount: 100,
+        trace: [],
+        meanGradientMs: 1,
+        meanSolveMs: 1,
+        meanEvaluateMs: 1,
+        pool: [candidate(0, 0), candidate(1, 3)],
+        paretoFront: [0, 1],
+        selections: [{ iterations: 20, omega: 0.6, candidate: 1 }],
+        evaluations: [evaluation(0, options.before, options.suiteBefore ?? null), evaluation(1, options.after, options.suiteAfter ?? null, adaptive)],
+      },
+    ],
+    machine: { cpus: 2, loadAverageStart: [load, load, load], loadAverageEnd: [load, load, load] },
+  };
+  return { id: entryId(recipe, result, false), quick: false, recipe, pretrainSeconds: null, result, machine: { date: '', node: '', platform: '' }, finishedAt: options.finishedAt };
+}
+
+const unclipped = entry({ clip: false, suite: false, testCount: 10_000, before: acc(50, 5, 1), after: acc(86, 35, 1), finishedAt: '2026-11-21T00:00:00Z' });
+const clippedPgd = entry({ clip: true, suite: false, testCount: 10_000, before: acc(60, 10, 0.5), after: acc(88, 30, 0.5), finishedAt: '2026-12-07T05:00:00Z' });
+const clippedSuite = entry({ clip: true, suite: true, testCount: 1_000, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), suiteBefore: acc(58, 9, 0), suiteAfter: acc(87, 29, 0), finishedAt: '2026-12-07T04:00:00Z' });
+const file: RepairResultsFile = { entries: [unclipped, clippedPgd, clippedSuite], figures: 'svg' };
+const page = repairMarkdown(file);
+const heading = (e: RepairEntry) => page.split('\n').find((line) => line.startsWith(`## ${e.id} — `))!;
+
+describe('repair page (issue #18 threat model)', () => {
+  it('labels unclipped entries superseded by the clipped suite entry and the clipped 10,000-image one, and clipped FGSM / PGD-only entries not at all', () => {
+    expect(heading(unclipped)).toBe(`## ${unclipped.id} — PGD/FGSM only, unclipped (superseded by ${clippedSuite.id} and ${clippedPgd.id})`);
+    expect(heading(clippedPgd)).toBe(`## ${clippedPgd.id} — PGD/FGSM only, clipped to [0, 1]`);
+    expect(heading(clippedSuite)).toBe(`## ${clippedSuite.id} — FGSM / PGD and AutoAttack (standard), clipped to [0, 1]`);
+  });
+
+  it('states how the paper-claim gains changed, unclipped → clipped (30 and 20 points at ε 0.1 by construction)', () => {
+    expect(page).toContain('adaptive PGD-40 ε 0.1: +30.0 (5.0 → 35.0 %) → +20.0 (10.0 → 30.0 %)');
+    expect(page).toContain('adaptive PGD-40 ε 0.2: +0.0 (1.0 → 1.0 %) → +0.0 (0.5 → 0.5 %)');
+  });
+
+  it('quotes the larger clipped PGD measurement of the same repair beside the suite row', () => {
+    expect(page).toContain(`on 10,000 test images (${clippedPgd.id}, the same repaired model) PGD-40 reads 10.0 → 30.0 % at ε 0.1 (+20.0)`);
+  });
+
+  it('says where the suite gain left the unclipped claim beyond two binomial standard errors (closed form: 2·√(Σ p(1−p)/n) = 3.6 points)', () => {
+    expect(page).toContain('**The claim changed beyond sampling noise**');
+    expect(page).toContain('CNNLight |X_adv| = 10 on 1,000 images (+20.0 under the suite against +30.0 claimed, -10.0 points, 2 standard errors 3.6)');
+  });
+
+  it('lists the missing grid per tier: AutoAttack nowhere at 10,000 images, FGSM / PGD missing ω and M values', () => {
+    expect(page).toContain(`- cnn-light, AutoAttack: nothing at the recipe's scale (10 pre-training epochs, 10,000 test images); smaller runs: ${clippedSuite.id} (|X_adv| 10).`);
+    expect(page).toContain('- cnn-light, FGSM / PGD only: |X_adv| = 50, 100 not run at the recipe\'s scale.');
+    expect(page).toContain('- cnn-light, FGSM / PGD only: ω = 0, 0.2, 0.4 not run at the recipe\'s scale.');
+    expect(page).toContain(`- Superseded (PGD/FGSM only, unclipped) runs at the recipe's scale, kept below for continuity: ${unclipped.id} (|X_adv| 10).`);
+  });
+});
+
+describe('entries merged from several sessions', () => {
+  const first = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), finishedAt: '2026-12-07T03:18:00Z', load: 22 });
+  const second = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), finishedAt: '2026-12-07T04:41:00Z', load: 2, size: 100 });
+  const merged = mergeEntry(mergeEntry({ entries: [], figures: 'svg' }, first), second);
+
+  it('keeps each run with the session it was measured in', () => {
+    const runs = merged.entries[0]!.result.runs as StoredRun[];
+    expect(runs.map((r) => [r.size, r.session?.finishedAt, r.session?.loadAverageStart[0]])).toEqual([
+      [10, '2026-12-07T03:18:00Z', 22],
+      [100, '2026-12-07T04:41:00Z', 2],
+    ]);
+  });
+
+  it("names both sessions in the entry and times the |X_adv| = 10 repair under its own session's load", () => {
+    const mergedPage = repairMarkdown(merged);
+    expect(mergedPage).toContain('The runs come from 2 sessions of the same settings');
+    expect(mergedPage).toContain('|X_adv| 10 finished 2026-12-07 03:18 UTC (load average 22.0/22.0/22.0 at start');
+    expect(mergedPage).toContain(`| ${first.id} | 1.0 s | 0 | max-iterations | yes | 22.0/22.0/22.0 |`);
+  });
+});
+
+describe('transfer-only entries, unclipped → clipped', () => {
+  const old = entry({ clip: false, suite: false, testCount: 10_000, before: acc(50, 5, 1), after: acc(90, 75, 3), finishedAt: '2026-11-21T00:00:00Z', adaptive: false });
+  const now = entry({ clip: true, suite: false, testCount: 10_000, before: acc(60, 10, 0.5), after: acc(90, 60, 1.5), finishedAt: '2026-12-07T06:00:00Z', adaptive: false });
+  const transferPage = repairMarkdown({ entries: [old, now], figures: 'svg' });
+
+  it('compares the transfer gains (70 and 50 points at ε 0.1 by construction)', () => {
+    expect(transferPage).toContain('transfer PGD-40 ε 0.1: +70.0 (5.0 → 75.0 %) → +50.0 (10.0 → 60.0 %)');
+    expect(transferPage).not.toContain('adaptive PGD-40 ε 0.1');
+  });
+});
