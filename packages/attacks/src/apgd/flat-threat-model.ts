@@ -25,16 +25,18 @@ export class FlatThreatModel {
   ) {
     this.rows = rows;
     this.width = x.length / Math.max(rows, 1);
-    const [b0, b1] = bounds ?? [-Infinity, Infinity];
     // L∞: the ball and the bounds are one box per coordinate (x lies within the bounds).
-    this.low =
-      norm === 'linf'
-        ? Float32Array.from(x, (v) => Math.max(v - epsilon, b0))
-        : new Float32Array(0);
-    this.high =
-      norm === 'linf'
-        ? Float32Array.from(x, (v) => Math.min(v + epsilon, b1))
-        : new Float32Array(0);
+    const low = new Float32Array(norm === 'linf' ? x.length : 0);
+    const high = new Float32Array(norm === 'linf' ? x.length : 0);
+    const [b0, b1] = bounds ?? [-Infinity, Infinity];
+    // A plain loop on locals: a mapped Float32Array.from calls back per value (0.1 s per 10⁶ values).
+    for (let j = 0; j < low.length; j++) {
+      const v = x[j]!;
+      low[j] = v - epsilon < b0 ? b0 : v - epsilon;
+      high[j] = v + epsilon > b1 ? b1 : v + epsilon;
+    }
+    this.low = low;
+    this.high = high;
     this.row = new Float64Array(this.width);
   }
 

@@ -1,17 +1,6 @@
-import type { DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { heapOffset, isWasmHeapBackend } from './wasm-heap-backend.js';
 import { restoreKernel, wrapKernel } from './wrap-kernel.js';
-
-/** The wasm backend's parts this kernel uses (its class is not exported). */
-interface WasmHeapBackend {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-}
-
-function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
-  const b = backend as Partial<WasmHeapBackend> | null;
-  return b?.wasm?.HEAPU8 instanceof Uint8Array && typeof b.makeOutput === 'function' && b.dataIdMap != null;
-}
 
 /**
  * Sign as one branch-free JavaScript pass over the wasm heap. wasm's own Sign branches on every
@@ -28,8 +17,8 @@ function heapSign(original: Parameters<Parameters<typeof wrapKernel>[2]>[0]): Ke
     const size = x.shape.reduce((p, d) => p * d, 1);
     // Views only after the last allocation: the heap's buffer is replaced when it grows.
     const heap = backend.wasm.HEAPU8.buffer;
-    const input = new Float32Array(heap, backend.dataIdMap.get(x.dataId)!.memoryOffset, size);
-    const output = new Float32Array(heap, backend.dataIdMap.get(out.dataId)!.memoryOffset, size);
+    const input = new Float32Array(heap, heapOffset(backend, x), size);
+    const output = new Float32Array(heap, heapOffset(backend, out), size);
     // Branch-free: gradient signs are random, and a mispredicted branch per value costs 4×.
     for (let i = 0; i < size; i++) {
       const v = input[i]!;

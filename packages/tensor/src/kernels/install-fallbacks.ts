@@ -4,6 +4,7 @@ import { installConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { installDepthwiseGradients } from './depthwise-conv2d-gradients.js';
 import { installSubPixelInputGradient, uninstallSubPixelInputGradient } from './sub-pixel-input-gradient.js';
 import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from './transpose-free-matmul.js';
+import { installHeapGather, uninstallHeapGather } from './heap-gather.js';
 import { installHeapSign, uninstallHeapSign } from './heap-sign.js';
 import { installSharedIdentity, uninstallSharedIdentity } from './shared-identity.js';
 import { installUnsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -27,6 +28,8 @@ const slowConvInputGradient = new Set(['wasm']);
 const copyingIdentity = new Set(['wasm']);
 /** Backends whose Sign is a slow scalar loop (the L∞ attack step takes one per step). */
 const slowSign = new Set(['wasm']);
+/** Backends whose GatherV2 addresses every value through strides (attacks gather survivors' rows). */
+const slowGather = new Set(['wasm']);
 
 /**
  * Fills the kernel gaps of one backend through tfjs's kernel registry, before or after it
@@ -68,6 +71,14 @@ export function installFallbacks(backendName: string): InstalledFallback[] {
       backendName,
       kind: 'wrapped',
       reason: 'one branch-free JavaScript pass over the wasm heap (the native kernel branches per value: ~30x slower than its Multiply on random signs)',
+    });
+  }
+  if (slowGather.has(backendName) && installHeapGather(backendName)) {
+    installed.push({
+      kernelName: 'GatherV2',
+      backendName,
+      kind: 'wrapped',
+      reason: 'block copies inside the wasm heap (the native kernel computes every value\'s address through strides: ~60x slower than its Multiply)',
     });
   }
   if (installConv2dBackpropFilter(backendName)) {
@@ -117,6 +128,7 @@ export function uninstallFallbacks(backendName: string): void {
   uninstallSubPixelInputGradient(backendName);
   uninstallSharedIdentity(backendName);
   uninstallHeapSign(backendName);
+  uninstallHeapGather(backendName);
   for (const { kernelName, kind } of installed) {
     if (kind === 'added') unregisterKernel(kernelName, backendName);
   }
