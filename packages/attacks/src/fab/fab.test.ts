@@ -40,13 +40,19 @@ function referenceProjectionNorm(w: number[], room: number[], c: number, norm: F
 }
 
 describe('the box-constrained hyperplane projection', () => {
-  it.each(['linf', 'l2'] as const)(
-    '%s: feasible, on the hyperplane, and as short as the float64 oracle',
-    (norm) => {
-      const random = new Random(`projection ${norm}`);
+  it.each([
+    ['linf', 6],
+    ['l2', 6],
+    ['linf', 300],
+    ['l2', 300],
+  ] as const)(
+    '%s, d = %i: feasible, on the hyperplane, and as short as the float64 oracle',
+    (norm, d) => {
+      const random = new Random(`projection ${norm} ${d}`);
       const m = 40;
-      const d = 6;
-      const t = Array.from({ length: m }, () => Array.from({ length: d }, () => random.next()));
+      // Wide rows are image-like: many values at the bounds, so many breakpoints tie.
+      const value = () => (d > 6 && random.next() < 0.5 ? (random.next() < 0.7 ? 0 : 1) : random.next());
+      const t = Array.from({ length: m }, () => Array.from({ length: d }, value));
       const w = Array.from({ length: m }, () =>
         Array.from({ length: d }, () => (random.next() < 0.15 ? 0 : random.normal())),
       );

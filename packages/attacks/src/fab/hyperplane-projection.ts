@@ -48,15 +48,28 @@ function unboxedProjection(
 
 /** Per-row work arrays, allocated once per call. */
 class RowScratch {
-  readonly weight: Float64Array;
   readonly room: Float64Array;
+  // The breakpoints not yet placed on either side of the solution, with their weights.
   readonly key: Float64Array;
-  readonly sorted: Float64Array;
+  readonly weight: Float64Array;
+  // xorshift32 state for the pivots: fixed per row, so seeded runs sum in the same order.
+  private state = 1;
   constructor(d: number) {
-    this.weight = new Float64Array(d);
     this.room = new Float64Array(d);
     this.key = new Float64Array(d);
-    this.sorted = new Float64Array(d);
+    this.weight = new Float64Array(d);
+  }
+  restart(): void {
+    this.state = 0x9e3779b9;
+  }
+  /** A pseudo-random index in [lo, hi). */
+  pick(lo: number, hi: number): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return lo + (this.state % (hi - lo));
   }
 }
 
@@ -64,8 +77,8 @@ class RowScratch {
  * One row, exactly: orient w so that ⟨w, δ⟩ = c ≥ 0 is needed; each coordinate moves along
  * sign(w_i) by min(r, room_i) (L∞) or min(r·|w_i|, room_i) (L2), where room_i is what the box
  * allows. Then ⟨w, δ(r)⟩ = Σ a_i·min(r, key_i) with a_i = |w_i|, key_i = room_i (L∞) or
- * a_i = w_i², key_i = room_i/|w_i| (L2): increasing and piecewise linear in r. A binary search
- * over the sorted breakpoints (a native numeric sort) finds the piece, solved in closed form.
+ * a_i = w_i², key_i = room_i/|w_i| (L2): increasing and piecewise linear in r. A quickselect
+ * over the breakpoints (expected O(d), no sort) finds the piece, solved in closed form.
  */
 function projectRow(
   points: ArrayLike<number>,
@@ -84,51 +97,74 @@ function projectRow(
   const orientation = gap < 0 ? -1 : 1;
   const needed = Math.abs(gap);
   if (needed === 0) return;
-  // Locals, not fields: these loops run d times per breakpoint probed.
-  const { weight, room, key } = s;
+  // Locals, not fields: these loops run over d values per pass.
+  const { room, key, weight } = s;
   let count = 0;
+  // The reach with every coordinate at its room: the most the box allows.
+  let full = 0;
   for (let i = 0; i < d; i++) {
     const wi = normals[at + i]! * orientation;
     const ti = points[at + i]!;
-    const magnitude = Math.abs(wi);
-    room[i] = Math.max(wi > 0 ? bounds[1] - ti : wi < 0 ? ti - bounds[0] : 0, 0);
-    // A zero weight never moves: key ∞ and weight 0 keep it out of every sum below.
-    weight[i] = norm === 'linf' ? magnitude : magnitude * magnitude;
-    key[i] = wi === 0 ? Infinity : norm === 'linf' ? room[i]! : room[i]! / magnitude;
-    if (wi !== 0) s.sorted[count++] = key[i]!;
+    const r = wi > 0 ? bounds[1] - ti : wi < 0 ? ti - bounds[0] : 0;
+    room[i] = r > 0 ? r : 0;
+    // A zero weight never moves: it is left out of the breakpoints.
+    if (wi === 0) continue;
+    const magnitude = wi < 0 ? -wi : wi;
+    weight[count] = norm === 'linf' ? magnitude : magnitude * magnitude;
+    key[count] = norm === 'linf' ? room[i]! : room[i]! / magnitude;
+    full += weight[count]! * key[count]!;
+    count++;
   }
   if (count === 0) return;
-  const sorted = s.sorted.subarray(0, count).sort();
-  let parameter = Infinity;
-  if (reach(weight, key, d, sorted[count - 1]!) >= needed) {
-    // The first breakpoint where the reach meets the need: r lies in (sorted[j − 1], sorted[j]].
-    let lo = 0;
-    let hi = count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (reach(weight, key, d, sorted[mid]!) >= needed) hi = mid;
-      else lo = mid + 1;
-    }
-    const below = lo > 0 ? sorted[lo - 1]! : -Infinity;
-    let saturated = 0;
-    let slope = 0;
-    for (let i = 0; i < d; i++) {
-      if (key[i]! <= below) saturated += weight[i]! * key[i]!;
-      else slope += weight[i]!;
-    }
-    parameter = (needed - saturated) / slope;
-  }
+  const parameter = full >= needed ? solvePiece(key, weight, count, needed, s) : Infinity;
   for (let i = 0; i < d; i++) {
-    if (key[i]! === Infinity) continue;
     const wi = normals[at + i]! * orientation;
-    const move = norm === 'linf' ? parameter : parameter * Math.abs(wi);
+    if (wi === 0) continue;
+    const move = norm === 'linf' ? parameter : parameter * (wi < 0 ? -wi : wi);
     out[at + i] = (wi > 0 ? 1 : -1) * Math.min(move, room[i]!);
   }
 }
 
-/** ⟨w, δ(r)⟩ = Σ a_i·min(r, key_i): saturated coordinates give a_i·key_i, the others a_i·r. */
-function reach(weight: Float64Array, key: Float64Array, d: number, r: number): number {
-  let total = 0;
-  for (let i = 0; i < d; i++) total += weight[i]! * Math.min(r, key[i]!);
-  return total;
+/**
+ * The r ≤ max key with Σ a_i·min(r, key_i) = needed. Breakpoints are split around random
+ * pivots: those certainly below r add a_i·key_i (saturated), those above add a_i·r (slope).
+ * Reorders key and weight.
+ */
+function solvePiece(key: Float64Array, weight: Float64Array, count: number, needed: number, s: RowScratch): number {
+  s.restart();
+  let saturated = 0;
+  let slope = 0;
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const pivot = key[s.pick(lo, hi)]!;
+    let reach = saturated + slope * pivot;
+    for (let i = lo; i < hi; i++) reach += weight[i]! * (key[i]! < pivot ? key[i]! : pivot);
+    let keep = lo;
+    if (reach >= needed) {
+      // r ≤ pivot: every key ≥ pivot is unsaturated at r; keep the smaller ones.
+      for (let i = lo; i < hi; i++) {
+        if (key[i]! >= pivot) slope += weight[i]!;
+        else swap(key, weight, i, keep++);
+      }
+    } else {
+      // r > pivot: every key ≤ pivot is saturated; keep the larger ones.
+      for (let i = lo; i < hi; i++) {
+        if (key[i]! <= pivot) saturated += weight[i]! * key[i]!;
+        else swap(key, weight, i, keep++);
+      }
+    }
+    hi = keep;
+  }
+  // No slope left: rounding put the need at the top of the reach, where every coordinate is at its room.
+  return slope > 0 ? Math.max(needed - saturated, 0) / slope : Infinity;
+}
+
+function swap(key: Float64Array, weight: Float64Array, i: number, j: number): void {
+  const k = key[i]!;
+  key[i] = key[j]!;
+  key[j] = k;
+  const w = weight[i]!;
+  weight[i] = weight[j]!;
+  weight[j] = w;
 }
