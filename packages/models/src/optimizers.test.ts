@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNoLeaks } from '@liftguard/tensor';
-import { describe, expect, it } from 'vitest';
+import { assertNoLeaks, initBackend, tensorEnvironment } from '@liftguard/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adam, sgd } from './optimizers.js';
 
 describe('adam', () => {
@@ -27,6 +27,40 @@ describe('adam', () => {
     });
     opt.dispose();
     w.dispose();
+  });
+});
+
+/** Three Adam steps on a 1,001-value variable on one backend; the values after each step. */
+async function adamSteps(backend: 'cpu' | 'wasm'): Promise<{ steps: number[][]; kernel: boolean }> {
+  await initBackend({ backend, quiet: true });
+  const kernel = tf.getKernel('LiftGuardAdamStep', backend) !== undefined;
+  const wave = (seed: number) => Array.from({ length: 1001 }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233));
+  const w = tf.tidy(() => tf.variable(tf.tensor2d(wave(1), [7, 143])));
+  const opt = adam([w], { learningRate: 0.01 });
+  const steps: number[][] = [];
+  for (let t = 0; t < 3; t++) {
+    const g = tf.tensor2d(wave(t + 2), [7, 143]);
+    assertNoLeaks(() => opt.step([g]));
+    g.dispose();
+    steps.push(Array.from(w.dataSync()));
+  }
+  opt.dispose();
+  w.dispose();
+  return { steps, kernel };
+}
+
+describe('adam on wasm with the compiled step (@liftguard/tensor-blas)', () => {
+  afterAll(async () => {
+    await initBackend({ quiet: true });
+  });
+
+  it('equals the tensor formulation on cpu bit for bit (float32 operations in one order)', async () => {
+    const cpu = await adamSteps('cpu');
+    const wasm = await adamSteps('wasm');
+    // CI builds the loops; elsewhere wasm may run the tensor formulation, which must agree as well.
+    if (process.env.CI === 'true') expect(wasm.kernel, tensorEnvironment().summary).toBe(true);
+    expect(cpu.kernel).toBe(false);
+    wasm.steps.forEach((values, t) => expect(values, `step ${t + 1}`).toEqual(cpu.steps[t]));
   });
 });
 

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+// The one-kernel Adam step @liftguard/tensor-blas registers on wasm when its compiled loops load.
+const adamStepKernel = 'LiftGuardAdamStep';
+
 /** A first-order optimizer over a fixed list of variables, with a learning rate the trainer may change. */
 export interface Optimizer {
   learningRate: number;
@@ -30,6 +33,17 @@ export function adam(variables: readonly tf.Variable[], { learningRate = 1e-3, b
       tf.tidy(() => {
         const stepSize = tf.scalar(this.learningRate / (1 - beta1 ** t));
         const inverseCorrection2 = tf.scalar(1 / (1 - beta2 ** t));
+        if (tf.getKernel(adamStepKernel, tf.getBackend()) !== undefined) {
+          // Float32 operations in the order below, in one kernel per tensor: the same values.
+          const attrs = { stepSize: Math.fround(this.learningRate / (1 - beta1 ** t)), oneMinusBeta1: Math.fround(1 - beta1), oneMinusBeta2: Math.fround(1 - beta2), inverseCorrection2: Math.fround(1 / (1 - beta2 ** t)), epsilon: Math.fround(epsilon) };
+          variables.forEach((v, i) => {
+            const [w, mi, si] = tf.engine().runKernel(adamStepKernel, { variable: v, m: m[i]!, v: s[i]!, gradient: grads[i]! }, attrs as never) as tf.Tensor[];
+            v.assign(w!);
+            m[i]!.assign(mi!);
+            s[i]!.assign(si!);
+          });
+          return;
+        }
         variables.forEach((v, i) => {
           const g = grads[i]!;
           // m += (1 − β1)(g − m) and s += (1 − β2)(g² − s): the moment updates in 3 and 4 kernels.

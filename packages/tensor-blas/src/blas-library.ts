@@ -66,9 +66,9 @@ export function candidateLibraries(platform: Platform = process.platform, arch: 
   ];
 }
 
-type Koffi = typeof KoffiModule;
+export type Koffi = typeof KoffiModule;
 
-function loadKoffi(): Koffi {
+export function loadKoffi(): Koffi {
   // koffi is CommonJS with prebuilt binaries for each platform inside its package.
   return createRequire(import.meta.url)('koffi') as Koffi;
 }
@@ -124,7 +124,7 @@ function bind(koffi: Koffi, path: string): BlasLibrary {
   return library;
 }
 
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0] ?? '';
 }
 

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
-import { isOff } from './blas-library.js';
+import { firstLine, isOff, loadKoffi, type Koffi } from './blas-library.js';
 
-type Koffi = typeof KoffiModule;
 
 /**
  * One 2-D convolution in NHWC with HWIO filters (tfjs' layouts), grouped when `groups` > 1
@@ -74,13 +72,7 @@ export function candidateDnnlLibraries(platform: NodeJS.Platform = process.platf
   return ['libdnnl.so.2', `/usr/lib/${multiarch}/libdnnl.so.2`, '/usr/lib64/libdnnl.so.2'];
 }
 
-function loadKoffi(): Koffi {
-  return createRequire(import.meta.url)('koffi') as Koffi;
-}
 
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0] ?? '';
-}
 
 type Handle = unknown;
 type Fn = (...args: unknown[]) => number;

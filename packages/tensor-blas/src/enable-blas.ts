@@ -4,6 +4,8 @@ import { blasConv2D, blasConv2DBackpropFilter, blasConv2DBackpropInput, blasFuse
 import { dnnlKernels } from './dnnl-conv-kernels.js';
 import { loadDnnlLibrary, type DnnlLibrary } from './dnnl-library.js';
 import { blasMatMul } from './matmul-kernels.js';
+import { adamStepKernel, adamStepKernelName } from './adam-kernel.js';
+import { loadLoopsLibrary, type LoopsLibrary } from './loops-library.js';
 
 /** One kernel this package puts on the wasm backend; `previous` is what was registered before (handles what BLAS does not). */
 interface BlasKernel {
@@ -43,6 +45,8 @@ export interface BlasStatus {
   kernels: string[];
   /** The library's thread count when it reports one. */
   threads: number | null;
+  /** "compiled loops" when this package's fused C loops are loaded (Adam, APGD's step); null when not. */
+  loops: string | null;
 }
 
 export interface EnableBlasOptions {
@@ -52,13 +56,16 @@ export interface EnableBlasOptions {
   library?: string;
   /** A oneDNN library path or name for the convolutions; overrides `LIFTGUARD_DNNL`. 'off' leaves them on BLAS or wasm. */
   dnnl?: string;
+  /** The compiled fused loops' path; overrides `LIFTGUARD_LOOPS`. 'off' keeps the JavaScript and tensor versions. */
+  loops?: string;
 }
 
 let loaded: BlasLibrary | undefined;
 let loadedDnnl: DnnlLibrary | undefined;
+let loadedLoops: LoopsLibrary | undefined;
 /** The kernel registered before this package replaced it (restored by disableBlas). */
 const replaced = new Map<string, KernelConfig | undefined>();
-const off = (reason: string): BlasStatus => ({ active: false, library: null, convolutions: null, path: null, reason, kernels: [], threads: null });
+const off = (reason: string): BlasStatus => ({ active: false, library: null, convolutions: null, path: null, reason, kernels: [], threads: null, loops: null });
 let status: BlasStatus = off('BLAS not enabled (call enableBlas)');
 
 /** Registers `kernelFunc` under `kernelName`, over what is registered now (kept once for disableBlas). */
@@ -69,8 +76,8 @@ function replace(kernelName: string, backendName: string, previous: KernelConfig
   if (!replaced.has(kernelName)) replaced.set(kernelName, previous);
 }
 
-function describe(blas: { name: string; kernels: string[] } | null, dnnl: { name: string; kernels: string[] } | null, whyNot: string[]): string {
-  const parts = [blas, dnnl].filter((p) => p !== null && p.kernels.length > 0).map((p) => `${p!.kernels.join(', ')} on ${p!.name}`);
+function describe(libraries: ({ name: string; kernels: string[] } | null)[], whyNot: string[]): string {
+  const parts = libraries.filter((p) => p !== null && p.kernels.length > 0).map((p) => `${p!.kernels.join(', ')} on ${p!.name}`);
   return [...parts, ...whyNot].join('; ');
 }
 
@@ -116,21 +123,31 @@ export function enableBlas(options: EnableBlasOptions = {}): BlasStatus {
       dnnlKernelNames.push(kernelName);
     }
   } else whyNot.push(`convolutions ${blasKernelNames.length > 0 ? 'on BLAS' : 'on wasm'}: ${dnnl.reason}`);
-  const kernels = [...blasKernelNames.filter((k) => !dnnlKernelNames.includes(k)), ...dnnlKernelNames];
+  const requestedLoops = options.loops ?? (process.env.LIFTGUARD_LOOPS || undefined);
+  const loops = loadedLoops && requestedLoops === undefined ? loadedLoops : loadLoopsLibrary(requestedLoops);
+  const loopKernelNames: string[] = [];
+  if ('adamStep' in loops) {
+    loadedLoops = loops;
+    replace(adamStepKernelName, backendName, getKernel(adamStepKernelName, backendName), adamStepKernel(loops));
+    loopKernelNames.push(adamStepKernelName);
+  } else whyNot.push(`compiled loops: ${loops.reason}`);
+  const kernels = [...blasKernelNames.filter((k) => !dnnlKernelNames.includes(k)), ...dnnlKernelNames, ...loopKernelNames];
   if (kernels.length === 0) {
     status = off(whyNot.join('; '));
     return status;
   }
   const blasPart = 'sgemm' in library ? { name: library.name, kernels: blasKernelNames.filter((k) => !dnnlKernelNames.includes(k)) } : null;
   const dnnlPart = 'forward' in dnnl ? { name: dnnl.name, kernels: dnnlKernelNames } : null;
+  const loopsPart = 'adamStep' in loops ? { name: 'compiled loops', kernels: loopKernelNames } : null;
   status = {
     active: true,
     library: 'sgemm' in library ? library.name : null,
     convolutions: 'forward' in dnnl ? dnnl.name : null,
     path: 'sgemm' in library ? library.path : 'forward' in dnnl ? dnnl.path : null,
-    reason: describe(blasPart, dnnlPart, whyNot),
+    reason: describe([blasPart, dnnlPart, loopsPart], whyNot),
     kernels,
     threads: ('sgemm' in library ? library.getThreads?.() : undefined) ?? null,
+    loops: 'adamStep' in loops ? 'compiled loops' : null,
   };
   return status;
 }
@@ -143,6 +160,11 @@ export function disableBlas(backendName = 'wasm'): void {
   }
   replaced.clear();
   status = { ...status, active: false, reason: 'BLAS disabled (disableBlas)', kernels: [] };
+}
+
+/** The compiled fused loops while the kernels are enabled (APGD's step runs on them); null otherwise. */
+export function compiledLoops(): LoopsLibrary | null {
+  return status.active && status.loops !== null ? loadedLoops ?? null : null;
 }
 
 /** The current state, without changing anything. */

@@ -7,6 +7,7 @@ import { initBackend } from './backend.js';
 import { accelerateWasm, blasSummary, suspendBlas } from './blas.js';
 import { capabilityReport } from './capabilities.js';
 import { tensorEnvironment } from './environment.js';
+import { nativeLoops } from './native-loops.js';
 import { assertNoLeaks } from './memory.js';
 import { Random } from './random.js';
 
@@ -86,8 +87,11 @@ describe.skipIf(!libraryHere)('wasm with BLAS kernels (a BLAS library is install
     expect(blas.active).toBe(true);
     expect(blas.kernels).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']));
     expect((await capabilityReport()).blas?.library).toBe(blas.library);
-    const native = blas.convolutions ? `${blas.library} + ${blas.convolutions}` : blas.library;
+    const native = [blas.library, blas.convolutions, blas.loops].filter((part) => part != null).join(' + ');
     expect(tensorEnvironment()).toEqual({ backend: 'wasm', blas: native, summary: `wasm + ${native}` });
+    // The compiled loops come with the package's build: the APGD step reaches them through nativeLoops().
+    expect(nativeLoops() !== null).toBe(blas.loops === 'compiled loops');
+    if (process.env.CI === 'true') expect(blas.loops).toBe('compiled loops');
   });
 
   for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -216,9 +220,9 @@ describe('the plain wasm path', () => {
   });
 
   it('an unloadable LIFTGUARD_BLAS path falls back to wasm with the loader error as the reason, never a crash', () => {
-    const { blas } = report({ LIFTGUARD_BLAS: '/nonexistent/libopenblas.so.0', LIFTGUARD_DNNL: 'off' });
+    const { blas } = report({ LIFTGUARD_BLAS: '/nonexistent/libopenblas.so.0', LIFTGUARD_DNNL: 'off', LIFTGUARD_LOOPS: 'off' });
     expect(blas.active).toBe(false);
-    expect(blas.reason).toMatch(/^LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\); convolutions on wasm: turned off by LIFTGUARD_DNNL=off$/);
+    expect(blas.reason).toMatch(/^LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\); convolutions on wasm: turned off by LIFTGUARD_DNNL=off; compiled loops: turned off by LIFTGUARD_LOOPS=off$/);
   });
 
   it.skipIf(!dnnlHere)('without BLAS, oneDNN still takes the convolutions and the reason names what is missing', () => {
@@ -226,7 +230,7 @@ describe('the plain wasm path', () => {
     expect(blas.active).toBe(true);
     expect(blas.kernels).toEqual(expect.arrayContaining(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']));
     expect(blas.kernels).not.toContain('BatchMatMul');
-    expect(blas.reason).toMatch(/ on oneDNN 2\.\d+\.\d+; LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\)$/);
+    expect(blas.reason).toMatch(/ on oneDNN 2\.\d+\.\d+; (LiftGuardAdamStep on compiled loops; )?LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\)$/);
   });
 
   it.skipIf(!libraryHere)('without the variable the same process setup picks BLAS up', () => {

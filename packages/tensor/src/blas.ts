@@ -1,3 +1,4 @@
+import { setNativeLoops, type NativeLoops } from './native-loops.js';
 import { isNode } from './platform.js';
 
 /** What the optional @liftguard/tensor-blas package reports (the subset this package reads). */
@@ -11,12 +12,15 @@ export interface BlasSummary {
   reason: string;
   kernels: string[];
   threads: number | null;
+  /** "compiled loops" when tensor-blas' fused C loops run (absent in older @liftguard/tensor-blas). */
+  loops?: string | null;
 }
 
 interface TensorBlasModule {
   enableBlas(options?: { backendName?: string }): BlasSummary;
   disableBlas(backendName?: string): void;
   blasStatus(): BlasSummary;
+  compiledLoops?(): NativeLoops | null;
 }
 
 const blasPackage = '@liftguard/tensor-blas';
@@ -50,6 +54,7 @@ export async function accelerateWasm(): Promise<BlasSummary> {
   }
   try {
     summary = blasModule.enableBlas({ backendName: 'wasm' });
+    setNativeLoops(blasModule.compiledLoops?.() ?? null);
   } catch (error) {
     summary = inactive(`${blasPackage} failed: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
   }
@@ -61,12 +66,16 @@ export function suspendBlas(): void {
   if (blasModule && summary.active) {
     blasModule.disableBlas('wasm');
     summary = blasModule.blasStatus();
+    setNativeLoops(null);
   }
 }
 
 /** Puts them back after `suspendBlas`, when the package was loaded before. */
 export function resumeBlas(): void {
-  if (blasModule && !summary.active) summary = blasModule.enableBlas({ backendName: 'wasm' });
+  if (blasModule && !summary.active) {
+    summary = blasModule.enableBlas({ backendName: 'wasm' });
+    setNativeLoops(blasModule.compiledLoops?.() ?? null);
+  }
 }
 
 /** The BLAS state of the wasm backend as last set here (or by the package directly). */

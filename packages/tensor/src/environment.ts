@@ -16,7 +16,7 @@ export function tensorEnvironment(): TensorEnvironment {
   const backend = tf.getBackend();
   if (backend !== 'wasm') return { backend, blas: null, summary: backend };
   const blas = blasSummary();
-  const native = [blas.library, blas.convolutions].filter((name): name is string => typeof name === 'string').join(' + ');
+  const native = [blas.library, blas.convolutions, blas.loops].filter((name): name is string => typeof name === 'string').join(' + ');
   return blas.active && native !== ''
     ? { backend, blas: native, summary: `wasm + ${native}` }
     : { backend, blas: null, summary: `wasm (no BLAS: ${blas.reason})` };

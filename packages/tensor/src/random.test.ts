@@ -25,6 +25,15 @@ describe('Random', () => {
     expect(Math.max(...u)).toBeLessThan(1);
   });
 
+  it('uniformArray is the stream of next() values, and leaves the stream where next() would', () => {
+    const bulk = new Random('bulk');
+    const single = new Random('bulk');
+    const values = bulk.uniformArray(1000, -0.3, 0.3);
+    const expected = Float32Array.from({ length: 1000 }, () => -0.3 + 0.6 * single.next());
+    expect(Array.from(values)).toEqual(Array.from(expected));
+    expect(bulk.nextUint32()).toBe(single.nextUint32());
+  });
+
   it('permutes without losing or repeating items', () => {
     const p = new Random(3).permutation(1000);
     expect(Array.from(p).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));

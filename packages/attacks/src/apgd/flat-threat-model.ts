@@ -1,3 +1,4 @@
+import { nativeLoops } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
 import type { ApgdNorm } from './apgd-geometry.js';
 
@@ -12,8 +13,7 @@ const tiny = 1e-12;
 export class FlatThreatModel {
   readonly width: number;
   readonly rows: number;
-  private readonly low: Float32Array;
-  private readonly high: Float32Array;
+  private box: { low: Float32Array; high: Float32Array } | null = null;
   private readonly row: Float64Array;
 
   constructor(
@@ -25,19 +25,23 @@ export class FlatThreatModel {
   ) {
     this.rows = rows;
     this.width = x.length / Math.max(rows, 1);
-    // L∞: the ball and the bounds are one box per coordinate (x lies within the bounds).
-    const low = new Float32Array(norm === 'linf' ? x.length : 0);
-    const high = new Float32Array(norm === 'linf' ? x.length : 0);
-    const [b0, b1] = bounds ?? [-Infinity, Infinity];
+    this.row = new Float64Array(this.width);
+  }
+
+  /** L∞: the ball and the bounds as one box per coordinate (x lies within the bounds), made on first use. */
+  private linfBox(): { low: Float32Array; high: Float32Array } {
+    if (this.box !== null) return this.box;
+    const { x, epsilon } = this;
+    const low = new Float32Array(x.length);
+    const high = new Float32Array(x.length);
+    const [b0, b1] = this.bounds ?? [-Infinity, Infinity];
     // A plain loop on locals: a mapped Float32Array.from calls back per value (0.1 s per 10⁶ values).
     for (let j = 0; j < low.length; j++) {
       const v = x[j]!;
       low[j] = v - epsilon < b0 ? b0 : v - epsilon;
       high[j] = v + epsilon > b1 ? b1 : v + epsilon;
     }
-    this.low = low;
-    this.high = high;
-    this.row = new Float64Array(this.width);
+    return (this.box = { low, high });
   }
 
   /**
@@ -56,12 +60,18 @@ export class FlatThreatModel {
     next: Float32Array,
   ): void {
     const w = this.width;
+    const compiled = this.norm === 'linf' ? nativeLoops() : null;
+    // The same values from the compiled loop (tensor-blas), ~4× faster than this one.
+    if (compiled) {
+      const [b0, b1] = this.bounds ?? [-Infinity, Infinity];
+      return compiled.linfMomentumStep(rows.length, rows, w, this.x, this.epsilon, b0, b1, current, previous, grad, stepSize, alpha, next);
+    }
     const z = this.row;
     for (const r of rows) {
       const at = r * w;
       const eta = stepSize[r]!;
       if (this.norm === 'linf') {
-        const { low, high } = this;
+        const { low, high } = this.linfBox();
         const keep = 1 - alpha;
         // Ternaries, not Math.min/max: this loop is the step's only work outside the model. The
         // sign is branch-free: gradient signs are random, and a mispredicted branch per value

@@ -62,14 +62,14 @@ class RowScratch {
   restart(): void {
     this.state = 0x9e3779b9;
   }
-  /** A pseudo-random index in [lo, hi). */
-  pick(lo: number, hi: number): number {
+  /** A pseudo-random index in [0, n). */
+  pick(n: number): number {
     let x = this.state;
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
     this.state = x >>> 0;
-    return lo + (this.state % (hi - lo));
+    return this.state % n;
   }
 }
 
@@ -134,27 +134,27 @@ function solvePiece(key: Float64Array, weight: Float64Array, count: number, need
   s.restart();
   let saturated = 0;
   let slope = 0;
-  let lo = 0;
-  let hi = count;
-  while (lo < hi) {
-    const pivot = key[s.pick(lo, hi)]!;
+  // The undecided breakpoints are key[0..open).
+  let open = count;
+  while (open > 0) {
+    const pivot = key[s.pick(open)]!;
     let reach = saturated + slope * pivot;
-    for (let i = lo; i < hi; i++) reach += weight[i]! * (key[i]! < pivot ? key[i]! : pivot);
-    let keep = lo;
+    for (let i = 0; i < open; i++) reach += weight[i]! * (key[i]! < pivot ? key[i]! : pivot);
+    let kept = 0;
     if (reach >= needed) {
       // r ≤ pivot: every key ≥ pivot is unsaturated at r; keep the smaller ones.
-      for (let i = lo; i < hi; i++) {
+      for (let i = 0; i < open; i++) {
         if (key[i]! >= pivot) slope += weight[i]!;
-        else swap(key, weight, i, keep++);
+        else swap(key, weight, i, kept++);
       }
     } else {
       // r > pivot: every key ≤ pivot is saturated; keep the larger ones.
-      for (let i = lo; i < hi; i++) {
+      for (let i = 0; i < open; i++) {
         if (key[i]! <= pivot) saturated += weight[i]! * key[i]!;
-        else swap(key, weight, i, keep++);
+        else swap(key, weight, i, kept++);
       }
     }
-    hi = keep;
+    open = kept;
   }
   // No slope left: rounding put the need at the top of the reach, where every coordinate is at its room.
   return slope > 0 ? Math.max(needed - saturated, 0) / slope : Infinity;

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { loadLoopsLibrary, type LoopsLibrary } from './loops-library.js';
+
+// The build compiles the loops wherever a C compiler exists; CI has one, so there they must load.
+const loaded = loadLoopsLibrary(undefined);
+const loops: LoopsLibrary | null = 'adamStep' in loaded ? loaded : null;
+
+const wave = (size: number, seed: number) => Float32Array.from({ length: size }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233));
+
+describe('loading the compiled loops', () => {
+  it('loads under CI (the build compiled them), else says why not in one line', () => {
+    if (process.env.CI === 'true') expect(loaded).toHaveProperty('adamStep');
+    if (!loops) expect((loaded as { reason: string }).reason).not.toMatch(/\n/);
+  });
+
+  it('LIFTGUARD_LOOPS=off and a missing file are refused with a reason', () => {
+    expect(loadLoopsLibrary('off')).toEqual({ reason: 'turned off by LIFTGUARD_LOOPS=off' });
+    expect((loadLoopsLibrary('/nonexistent/liftguard-loops.so') as { reason: string }).reason).toMatch(/^\/nonexistent\/liftguard-loops\.so: /);
+  });
+});
+
+describe.skipIf(loops === null)('the compiled loops equal their formulas bit for bit', () => {
+  it('APGD L∞ momentum step: the listed rows only, clipped to the ε-box in the bounds, next may be previous', () => {
+    const rows = 5;
+    const width = 37;
+    // Values at the bounds and gradients of both signs and zero, as on MNIST.
+    const x = Float32Array.from(wave(rows * width, 1), (v) => (v > 0.5 ? 1 : v < -0.2 ? 0 : (v + 0.2) / 0.7));
+    const current = Float32Array.from(x, (v, i) => Math.min(1, Math.max(0, v + 0.08 * Math.sin(i))));
+    const previous = Float32Array.from(x, (v, i) => Math.min(1, Math.max(0, v + 0.05 * Math.cos(i))));
+    const grad = Float32Array.from(wave(rows * width, 2), (v, i) => (i % 7 === 0 ? 0 : v));
+    const stepSize = Float32Array.of(0.2, 0.1, 0.05, 0.2, 0.025);
+    const listed = Int32Array.of(4, 0, 2);
+    const [epsilon, b0, b1, alpha] = [0.1, 0, 1, 0.75];
+    const expected = Float32Array.from(previous);
+    for (const r of listed) {
+      for (let j = r * width; j < (r + 1) * width; j++) {
+        const low = Math.fround(Math.max(x[j]! - epsilon, b0));
+        const high = Math.fround(Math.min(x[j]! + epsilon, b1));
+        const clip = (v: number) => Math.min(Math.max(v, low), high);
+        const z = clip(current[j]! + stepSize[r]! * Math.sign(grad[j]!));
+        expected[j] = clip(current[j]! + alpha * (z - current[j]!) + (1 - alpha) * (current[j]! - previous[j]!));
+      }
+    }
+    const next = Float32Array.from(previous);
+    loops!.linfMomentumStep(listed.length, listed, width, x, epsilon, b0, b1, current, next, grad, stepSize, alpha, next);
+    expect(Array.from(next)).toEqual(Array.from(expected));
+  });
+
+  it('Adam step: float32 operations in the order of the tensor formulation', () => {
+    const n = 1001;
+    const f = Math.fround;
+    const w = wave(n, 3);
+    const m = Float32Array.from(wave(n, 4), (v) => v * 0.1);
+    const v = Float32Array.from(wave(n, 5), (x) => x * x * 0.01);
+    const g = wave(n, 6);
+    const [step, b1c, b2c, ic2, eps] = [f(1e-3 / (1 - 0.9 ** 3)), f(1 - 0.9), f(1 - 0.999), f(1 / (1 - 0.999 ** 3)), f(1e-8)];
+    const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+    loops!.adamStep(n, w, m, v, g, step, b1c, b2c, ic2, eps, ...out);
+    for (let i = 0; i < n; i++) {
+      const mi = f(m[i]! + f(b1c * f(g[i]! - m[i]!)));
+      const vi = f(v[i]! + f(b2c * f(f(g[i]! * g[i]!) - v[i]!)));
+      const wi = f(w[i]! - f(step * f(mi / f(f(Math.sqrt(f(vi * ic2))) + eps))));
+      expect([out[0][i], out[1][i], out[2][i]]).toEqual([wi, mi, vi]);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { firstLine, isOff, loadKoffi } from './blas-library.js';
+import { loopsLibraryFile } from './loops-file.js';
+
+/** APGD's L∞ momentum step over flat float32 rows (see native/loops.c). */
+export type LinfMomentumStep = (
+  count: number,
+  rows: Int32Array,
+  width: number,
+  x: Float32Array,
+  epsilon: number,
+  lowerBound: number,
+  upperBound: number,
+  current: Float32Array,
+  previous: Float32Array,
+  grad: Float32Array,
+  stepSize: Float32Array,
+  alpha: number,
+  next: Float32Array,
+) => void;
+
+/** One Adam step over n float32 values (see native/loops.c); views into the wasm heap work. */
+export type AdamStep = (
+  n: number,
+  w: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  g: Float32Array,
+  step: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  inverseCorrection2: number,
+  epsilon: number,
+  wOut: Float32Array,
+  mOut: Float32Array,
+  vOut: Float32Array,
+) => void;
+
+/** The compiled fused loops. */
+export interface LoopsLibrary {
+  path: string;
+  linfMomentumStep: LinfMomentumStep;
+  adamStep: AdamStep;
+}
+
+export interface LoopsLoadFailure {
+  reason: string;
+}
+
+// native/loops.c's lg_loops_version.
+const abiVersion = 1;
+
+/**
+ * Loads the fused loops this package compiled at build time (or the file in
+ * `LIFTGUARD_LOOPS`); `LIFTGUARD_LOOPS=off` keeps the JavaScript loops. Never throws.
+ */
+export function loadLoopsLibrary(requested: string | undefined = process.env.LIFTGUARD_LOOPS || undefined): LoopsLibrary | LoopsLoadFailure {
+  if (requested !== undefined && isOff(requested)) return { reason: `turned off by LIFTGUARD_LOOPS=${requested}` };
+  // From dist/ (the package) and from src/ (its tests) alike: the build writes into dist/.
+  const path = requested ?? fileURLToPath(new URL(`../dist/${loopsLibraryFile()}`, import.meta.url));
+  if (requested === undefined && !existsSync(path)) return { reason: `not built for ${process.platform}-${process.arch} (no C compiler at build time)` };
+  try {
+    const lib = loadKoffi().load(path);
+    const version = (lib.func('int32_t lg_loops_version()') as () => number)();
+    if (version !== abiVersion) return { reason: `${path} implements loops version ${version}, this package needs ${abiVersion}` };
+    return {
+      path,
+      linfMomentumStep: lib.func(
+        'void lg_linf_momentum_step(int32_t count, const int32_t *rows, int32_t width, const float *x, double eps, double b0, double b1, const float *current, const float *previous, const float *grad, const float *stepSize, double alpha, float *next)',
+      ) as LinfMomentumStep,
+      adamStep: lib.func(
+        'void lg_adam_step(int64_t n, const float *w, const float *m, const float *v, const float *g, float step, float b1c, float b2c, float ic2, float eps, float *wOut, float *mOut, float *vOut)',
+      ) as AdamStep,
+    };
+  } catch (error) {
+    return { reason: `${path}: ${firstLine(error)}` };
+  }
+}
