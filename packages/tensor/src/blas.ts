@@ -1,4 +1,4 @@
-import { setNativeLoops, type NativeLoops } from './native-loops.js';
+import { setNativeLoopsProvider, type NativeLoops } from './native-loops.js';
 import { isNode } from './platform.js';
 
 /** What the optional @liftguard/tensor-blas package reports (the subset this package reads). */
@@ -54,7 +54,8 @@ export async function accelerateWasm(): Promise<BlasSummary> {
   }
   try {
     summary = blasModule.enableBlas({ backendName: 'wasm' });
-    setNativeLoops(blasModule.compiledLoops?.() ?? null);
+    const loaded = blasModule;
+    setNativeLoopsProvider(() => loaded.compiledLoops?.() ?? null);
   } catch (error) {
     summary = inactive(`${blasPackage} failed: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
   }
@@ -66,16 +67,12 @@ export function suspendBlas(): void {
   if (blasModule && summary.active) {
     blasModule.disableBlas('wasm');
     summary = blasModule.blasStatus();
-    setNativeLoops(null);
   }
 }
 
 /** Puts them back after `suspendBlas`, when the package was loaded before. */
 export function resumeBlas(): void {
-  if (blasModule && !summary.active) {
-    summary = blasModule.enableBlas({ backendName: 'wasm' });
-    setNativeLoops(blasModule.compiledLoops?.() ?? null);
-  }
+  if (blasModule && !summary.active) summary = blasModule.enableBlas({ backendName: 'wasm' });
 }
 
 /** The BLAS state of the wasm backend as last set here (or by the package directly). */

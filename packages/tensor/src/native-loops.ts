@@ -24,14 +24,20 @@ export interface NativeLoops {
   linfMomentumStep: LinfMomentumStep;
 }
 
-let active: NativeLoops | null = null;
+let provider: () => NativeLoops | null = () => null;
+let forced: NativeLoops | null | undefined;
 
-/** The compiled loops in use, or null. */
+/** The compiled loops in use (those of the accelerator while it is enabled), or null. */
 export function nativeLoops(): NativeLoops | null {
-  return active;
+  return forced !== undefined ? forced : provider();
 }
 
-/** Set by the accelerator (tensor-blas) as it is enabled and disabled. */
-export function setNativeLoops(loops: NativeLoops | null): void {
-  active = loops;
+/** For comparisons and tests: null forces the JavaScript loops; undefined follows the accelerator again. */
+export function setNativeLoops(loops: NativeLoops | null | undefined): void {
+  forced = loops;
+}
+
+/** Set once by `accelerateWasm`: asks tensor-blas each time, so enabling and disabling it is seen at once. */
+export function setNativeLoopsProvider(next: () => NativeLoops | null): void {
+  provider = next;
 }
