@@ -28,6 +28,15 @@ export function validateBounds(bounds: Bounds): Bounds {
   return [low, high];
 }
 
+/** The values of scalar tensors made by `make` (disposed). */
+function readScalars(make: () => tf.Tensor[]): number[] {
+  return tf.tidy(make).map((t) => {
+    const value = t.dataSync()[0]!;
+    t.dispose();
+    return value;
+  });
+}
+
 /** x must be [N, ...inputShape] float32, finite, and inside the bounds. */
 export function validateInputs(model: Classifier, x: tf.Tensor, bounds: Bounds): void {
   const expected = [x.shape[0], ...model.inputShape];
@@ -38,14 +47,12 @@ export function validateInputs(model: Classifier, x: tf.Tensor, bounds: Bounds):
   }
   if (x.shape[0] === 0) throw new AttackInputError('x holds no examples');
   if (x.dtype !== 'float32') throw new AttackInputError(`x must be float32, got ${x.dtype}`);
-  const [nonFinite, low, high] = tf
-    .tidy(() => [tf.sum(tf.cast(tf.logicalNot(tf.isFinite(x)), 'int32')), tf.min(x), tf.max(x)])
-    .map((t) => {
-      const value = t.dataSync()[0]!;
-      t.dispose();
-      return value;
-    }) as [number, number, number];
-  if (nonFinite > 0) throw new AttackInputError(`x contains ${nonFinite} NaN or infinite value(s)`);
+  const [total, low, high] = readScalars(() => [tf.sum(x), tf.min(x), tf.max(x)]) as [number, number, number];
+  // A finite sum means every value is finite (NaN and ±∞ propagate); only then is the count skipped.
+  if (!Number.isFinite(total)) {
+    const [nonFinite] = readScalars(() => [tf.sum(tf.cast(tf.logicalNot(tf.isFinite(x)), 'int32'))]);
+    if (nonFinite! > 0) throw new AttackInputError(`x contains ${nonFinite} NaN or infinite value(s)`);
+  }
   // float32 rounding of data scaled into [0, 1] may overshoot by an ulp.
   const slack = 1e-6;
   if (bounds !== null && (low < bounds[0] - slack || high > bounds[1] + slack)) {
