@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #if defined(_WIN32)
 #define EXPORT __declspec(dllexport)
@@ -67,4 +68,101 @@ EXPORT void lg_adam_step(int64_t n, const float *restrict w, const float *restri
     m_out[i] = mi;
     v_out[i] = vi;
   }
+}
+
+/* JavaScript's Math.min / Math.max on doubles (NaN wins), for bit-equal results. */
+static double js_min(double a, double b) { return a != a || b != b ? NAN : (a < b ? a : b); }
+static double js_max(double a, double b) { return a != a || b != b ? NAN : (a > b ? a : b); }
+
+/* The pivot stream of @liftguard/attacks' FAB projection: xorshift32 from a fixed state per row. */
+static uint32_t next_pivot(uint32_t *state) {
+  uint32_t x = *state;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return *state = x;
+}
+
+static void swap_pair(double *key, double *weight, int32_t i, int32_t j) {
+  const double k = key[i], w = weight[i];
+  key[i] = key[j];
+  weight[i] = weight[j];
+  key[j] = k;
+  weight[j] = w;
+}
+
+/* The r with sum_i a_i*min(r, key_i) = needed, by quickselect over the breakpoints (reorders them). */
+static double solve_piece(double *key, double *weight, int32_t count, double needed) {
+  uint32_t state = 0x9e3779b9u;
+  double saturated = 0, slope = 0;
+  int32_t open = count;
+  while (open > 0) {
+    const double pivot = key[next_pivot(&state) % (uint32_t)open];
+    double reach = saturated + slope * pivot;
+    for (int32_t i = 0; i < open; i++) reach += weight[i] * (key[i] < pivot ? key[i] : pivot);
+    int32_t kept = 0;
+    if (reach >= needed) {
+      /* r <= pivot: every key >= pivot is unsaturated at r; keep the smaller ones. */
+      for (int32_t i = 0; i < open; i++) {
+        if (key[i] >= pivot) slope += weight[i];
+        else swap_pair(key, weight, i, kept++);
+      }
+    } else {
+      /* r > pivot: every key <= pivot is saturated; keep the larger ones. */
+      for (int32_t i = 0; i < open; i++) {
+        if (key[i] <= pivot) saturated += weight[i] * key[i];
+        else swap_pair(key, weight, i, kept++);
+      }
+    }
+    open = kept;
+  }
+  return slope > 0 ? js_max(needed - saturated, 0) / slope : INFINITY;
+}
+
+/*
+ * FAB's projection (Croce & Hein 2020) of each row t onto its hyperplane <w, t + delta> = b with
+ * t + delta in [b0, b1]: the smallest delta in the L-infinity (l2 = 0) or L2 (l2 = 1) norm, or the
+ * step that gets closest when the box cannot reach the plane. The algorithm and the order of
+ * every operation of @liftguard/attacks' hyperplane-projection.ts, in double: the same values.
+ * out must hold zeros. Returns 0, or -1 when scratch memory could not be allocated.
+ */
+EXPORT int32_t lg_fab_projection(int32_t rows, int32_t d, const float *points, const float *normals,
+                                 const float *offsets, int32_t l2, double b0, double b1,
+                                 float *out) {
+  double *scratch = malloc(sizeof(double) * 3 * (size_t)d);
+  if (scratch == NULL) return -1;
+  double *room = scratch, *key = scratch + d, *weight = scratch + 2 * (size_t)d;
+  for (int32_t row = 0; row < rows; row++) {
+    const float *t = points + (int64_t)row * d, *n = normals + (int64_t)row * d;
+    float *o = out + (int64_t)row * d;
+    double dot = 0;
+    for (int32_t i = 0; i < d; i++) dot += (double)n[i] * (double)t[i];
+    const double gap = (double)offsets[row] - dot;
+    const double orientation = gap < 0 ? -1 : 1;
+    const double needed = fabs(gap);
+    if (needed == 0) continue;
+    int32_t count = 0;
+    double full = 0;
+    for (int32_t i = 0; i < d; i++) {
+      const double wi = (double)n[i] * orientation, ti = t[i];
+      const double r = wi > 0 ? b1 - ti : (wi < 0 ? ti - b0 : 0);
+      room[i] = r > 0 ? r : 0;
+      if (wi == 0) continue;
+      const double magnitude = wi < 0 ? -wi : wi;
+      weight[count] = l2 ? magnitude * magnitude : magnitude;
+      key[count] = l2 ? room[i] / magnitude : room[i];
+      full += weight[count] * key[count];
+      count++;
+    }
+    if (count == 0) continue;
+    const double parameter = full >= needed ? solve_piece(key, weight, count, needed) : INFINITY;
+    for (int32_t i = 0; i < d; i++) {
+      const double wi = (double)n[i] * orientation;
+      if (wi == 0) continue;
+      const double move = l2 ? parameter * (wi < 0 ? -wi : wi) : parameter;
+      o[i] = (float)((wi > 0 ? 1 : -1) * js_min(move, room[i]));
+    }
+  }
+  free(scratch);
+  return 0;
 }

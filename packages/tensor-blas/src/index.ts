@@ -3,5 +3,5 @@ export { loadBlasLibrary, candidateLibraries, type BlasLibrary, type BlasLoadFai
 export { loadDnnlLibrary, candidateDnnlLibraries, type DnnlLibrary, type DnnlLoadFailure, type ConvGeometry, type ConvActivation } from './dnnl-library.js';
 export { dnnlKernels } from './dnnl-conv-kernels.js';
 export { convUsesBlas, minOutputPixels, minPatchTimesChannels } from './conv2d-kernels.js';
-export { loadLoopsLibrary, type LoopsLibrary, type LoopsLoadFailure, type LinfMomentumStep, type AdamStep } from './loops-library.js';
+export { loadLoopsLibrary, type LoopsLibrary, type LoopsLoadFailure, type LinfMomentumStep, type FabProjection, type AdamStep } from './loops-library.js';
 export { adamStepKernelName, type AdamStepAttrs } from './adam-kernel.js';

@@ -37,10 +37,27 @@ export type AdamStep = (
   vOut: Float32Array,
 ) => void;
 
+/**
+ * FAB's box-constrained projection of `rows` rows of d values onto their hyperplanes (see
+ * native/loops.c); `out` must hold zeros. Returns 0, or -1 when it could not allocate.
+ */
+export type FabProjection = (
+  rows: number,
+  d: number,
+  points: Float32Array,
+  normals: Float32Array,
+  offsets: Float32Array,
+  l2: number,
+  lowerBound: number,
+  upperBound: number,
+  out: Float32Array,
+) => number;
+
 /** The compiled fused loops. */
 export interface LoopsLibrary {
   path: string;
   linfMomentumStep: LinfMomentumStep;
+  fabProjection: FabProjection;
   adamStep: AdamStep;
 }
 
@@ -69,6 +86,9 @@ export function loadLoopsLibrary(requested: string | undefined = process.env.LIF
       linfMomentumStep: lib.func(
         'void lg_linf_momentum_step(int32_t count, const int32_t *rows, int32_t width, const float *x, double eps, double b0, double b1, const float *current, const float *previous, const float *grad, const float *stepSize, double alpha, float *next)',
       ) as LinfMomentumStep,
+      fabProjection: lib.func(
+        'int32_t lg_fab_projection(int32_t rows, int32_t d, const float *points, const float *normals, const float *offsets, int32_t l2, double b0, double b1, float *out)',
+      ) as FabProjection,
       adamStep: lib.func(
         'void lg_adam_step(int64_t n, const float *w, const float *m, const float *v, const float *g, float step, float b1c, float b2c, float ic2, float eps, float *wOut, float *mOut, float *vOut)',
       ) as AdamStep,

@@ -65,4 +65,4 @@ export {
   type Registrable,
   type RegistrySettings,
 } from './registry.js';
-export { nativeLoops, setNativeLoops, type NativeLoops, type LinfMomentumStep } from './native-loops.js';
+export { nativeLoops, setNativeLoops, type NativeLoops, type LinfMomentumStep, type FabProjection } from './native-loops.js';

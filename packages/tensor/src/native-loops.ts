@@ -16,12 +16,29 @@ export type LinfMomentumStep = (
 ) => void;
 
 /**
+ * FAB's projection onto box-constrained hyperplanes, as `projectOntoHyperplane` in
+ * @liftguard/attacks computes it (l2: 0 for L∞, 1 for L2); `out` must hold zeros; 0 on success.
+ */
+export type FabProjection = (
+  rows: number,
+  d: number,
+  points: Float32Array,
+  normals: Float32Array,
+  offsets: Float32Array,
+  l2: number,
+  lowerBound: number,
+  upperBound: number,
+  out: Float32Array,
+) => number;
+
+/**
  * Compiled versions of hot per-step loops, provided by @liftguard/tensor-blas when its C loops
  * are built and loaded (the same values, bit for bit); callers keep their JavaScript loop when
  * this is null.
  */
 export interface NativeLoops {
   linfMomentumStep: LinfMomentumStep;
+  fabProjection: FabProjection;
 }
 
 let provider: () => NativeLoops | null = () => null;

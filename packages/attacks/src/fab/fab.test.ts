@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNoLeaks, assertNoLeaksAsync, initBackend, Random } from '@liftguard/tensor';
+import { assertNoLeaks, assertNoLeaksAsync, initBackend, nativeLoops, Random, setNativeLoops } from '@liftguard/tensor';
 import { runAttack } from '../run-attack.js';
 import { AttackConfigError } from '../errors.js';
 import { dot, dualNorm, lpNorm } from '../test-support/oracles.js';
@@ -40,6 +40,23 @@ function referenceProjectionNorm(w: number[], room: number[], c: number, norm: F
 }
 
 describe('the box-constrained hyperplane projection', () => {
+  it.each(['linf', 'l2'] as const)('%s: the compiled loop gives the JavaScript values bit for bit', (norm) => {
+    if (process.env.CI === 'true') expect(nativeLoops()).not.toBeNull();
+    const random = new Random(`compiled projection ${norm}`);
+    const [m, d] = [30, 200];
+    const t = Array.from({ length: m }, () => Array.from({ length: d }, () => (random.next() < 0.5 ? (random.next() < 0.7 ? 0 : 1) : random.next())));
+    const w = Array.from({ length: m }, () => Array.from({ length: d }, () => (random.next() < 0.1 ? 0 : random.normal())));
+    const b = t.map((row, i) => dot(w[i]!, row) + (random.next() - 0.5) * (i < 25 ? 2 : 40));
+    const project = () => assertNoLeaks(() => tf.tidy(() => Array.from(projectOntoHyperplane(tf.tensor2d(t), tf.tensor2d(w), tf.tensor1d(b), norm, [0, 1]).dataSync())));
+    const compiled = project();
+    setNativeLoops(null);
+    try {
+      expect(compiled).toEqual(project());
+    } finally {
+      setNativeLoops(undefined);
+    }
+  });
+
   it.each([
     ['linf', 6],
     ['l2', 6],

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeLoops } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
 
 /** The norms FAB minimizes here. */
@@ -25,6 +26,10 @@ export function projectOntoHyperplane(
   const normals = w.dataSync();
   const offsets = b.dataSync();
   const out = new Float32Array(m * d);
+  // The same values from the compiled loop (tensor-blas), several times faster than the one below.
+  const compiled = nativeLoops();
+  if (compiled && compiled.fabProjection(m, d, points as Float32Array, normals as Float32Array, offsets as Float32Array, norm === 'l2' ? 1 : 0, bounds[0], bounds[1], out) === 0)
+    return tf.tensor2d(out, [m, d]);
   const scratch = new RowScratch(d);
   for (let row = 0; row < m; row++)
     projectRow(points, normals, offsets[row]!, row * d, d, norm, bounds, scratch, out);
