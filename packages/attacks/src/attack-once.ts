@@ -25,6 +25,8 @@ export interface AttackOnceOptions {
   signal?: AbortSignal | undefined;
   /** Index of the first batch in the whole set (shards), for the batches' random streams (default 0). */
   firstBatch?: number;
+  /** The model's predictions on x, one per example, handed to the attack batch by batch. */
+  cleanPredictions?: Int32Array | undefined;
 }
 
 /** One attack at one ε on a set of examples, in batches. */
@@ -73,6 +75,7 @@ export async function attackOnce(options: AttackOnceOptions): Promise<AttackOnce
       bounds,
       epsilon,
       random: random.fork(`batch ${(options.firstBatch ?? 0) + batch}`),
+      cleanPredictions: options.cleanPredictions?.subarray(start, start + size),
     };
     let returned: tf.Tensor;
     try {

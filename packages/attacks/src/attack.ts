@@ -17,6 +17,11 @@ export interface AttackProblem {
   bounds: Bounds;
   epsilon: number;
   random: Random;
+  /**
+   * The model's predictions on x when the runner has them (its clean pass): attacks that need
+   * them may skip their own forward pass. Absent when the caller did not compute them.
+   */
+  cleanPredictions?: Int32Array | undefined;
 }
 
 /**

@@ -63,6 +63,7 @@ export async function runAttack(
         keepRaw: config.returnAdversarials,
         signal: options.signal,
         firstBatch: (config.exampleOffset ?? 0) / config.batchSize,
+        cleanPredictions: run.cleanPredictions,
       });
       result.success.push(once.success);
       result.successRate.push(once.success.filter(Boolean).length / once.success.length);

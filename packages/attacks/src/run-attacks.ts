@@ -112,6 +112,7 @@ export async function runAttacks(
             batchSize: config.batchSize,
             random: run.random.fork(`epsilon ${e} attack ${a} block ${blockOffset + block}`),
             signal: options.signal,
+            cleanPredictions: pick(run.cleanPredictions),
           });
           predictionsOut.set(part.predictions, k);
           successOut.push(...part.success);
