@@ -1,3 +1,4 @@
+import { installSharedTapeSaves } from './tape-saves.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from './gradients.js';
 import { accelerateWasm } from './blas.js';
@@ -111,6 +112,7 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Bac
   }
   installFallbacks(name);
   installCorrections(name);
+  installSharedTapeSaves();
   // BLAS kernels go on top of the fallbacks (they hand what they do not cover to them).
   if (name === 'wasm') await accelerateWasm();
   return { name, available: true };
