@@ -114,7 +114,7 @@ describe('arovr-d (distance-relaxed AROVR, LIFTED.md §3.4)', () => {
     }
     withLoss('arovr-d', {}, (loss) => {
       expect(loss.config).toEqual({
-        beta: 0.25, gamma: 1, rounds: 5, damping: 'majorize', tolerance: null, schedule: 'top-down', output: 'squared',
+        beta: 0.25, gamma: 1, rounds: 5, damping: 'majorize', tolerance: null, solverTrace: 'changes', schedule: 'top-down', output: 'squared',
         potential: 'fenchel-young', maxGradientNorm: null, distance: 1, envelopeRounds: 5, adversarialRounds: 3,
       });
     });

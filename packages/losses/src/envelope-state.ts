@@ -25,7 +25,7 @@ export function solveEnvelope(
   rho: readonly number[],
   initial: readonly tf.Tensor2D[],
   rounds: number,
-  trace: 'objective' | 'changes' = 'objective',
+  trace: 'objective' | 'changes' = lifted.settings.solverTrace,
 ): tf.Tensor2D[] {
   return lifted.solveTransient({ state: 'free', initial, rounds, trace }, envelopeNetwork(lifted.network, anchor, rho));
 }

@@ -48,7 +48,7 @@ describe('bounds that must hold (truncated, monotone solves)', () => {
             tf.dispose(Object.values(out.grads));
             return out;
           });
-        const r = value('rovr', { beta: 0.5 });
+        const r = value('rovr', { beta: 0.5, solverTrace: 'objective' });
         const a = value('arovr', { beta: 0.5 });
         const t = value('arovr-alpha', { beta: 0.5, alpha: 0.8 });
         const clean = r.diagnostics.cleanLoss!;
@@ -122,6 +122,27 @@ describe('settings and memory', () => {
     expect(() => createLoss('arovr', { betta: 0.5 })).toThrow(/unknown option\(s\) betta/);
   });
 
+  it("solverTrace only changes what is recorded: 'objective' adds solverMonotone, values and gradients are equal", () => {
+    const { model, batch, dispose } = tinyProblem(4);
+    try {
+      const run = (solverTrace: 'changes' | 'objective') =>
+        withLoss('arovr', { beta: 0.5, rounds: 5, solverTrace }, (loss) => {
+          const out = loss.compute(model, batch);
+          const grads = Object.fromEntries(Object.entries(out.grads).map(([name, g]) => [name, Array.from(g.dataSync())]));
+          tf.dispose(Object.values(out.grads));
+          return { value: out.value, grads, diagnostics: out.diagnostics ?? {} };
+        });
+      const changes = run('changes');
+      const objective = run('objective');
+      expect(changes.value).toBe(objective.value);
+      expect(changes.grads).toEqual(objective.grads);
+      expect(changes.diagnostics).not.toHaveProperty('solverMonotone');
+      expect(objective.diagnostics.solverMonotone).toBe(1);
+    } finally {
+      dispose();
+    }
+  });
+
   it('every lifted loss leaves no tensors behind once disposed', () => {
     const { model, batch, dispose } = tinyProblem(4);
     try {
@@ -140,7 +161,7 @@ describe('settings and memory', () => {
   it('echoes every resolved hyperparameter', () => {
     withLoss('arovr-g-alpha-beta', {}, (loss) => {
       expect(loss.config).toEqual({
-        beta: 0.5, gamma: { hidden: 0.5, output: 1 }, rounds: 5, damping: 'majorize', tolerance: null, schedule: 'top-down',
+        beta: 0.5, gamma: { hidden: 0.5, output: 1 }, rounds: 5, damping: 'majorize', tolerance: null, solverTrace: 'changes', schedule: 'top-down',
         output: 'squared', potential: 'fenchel-young', maxGradientNorm: null, alpha: 1, target: 'highest-wrong', temperature: null, seed: 0, mix: 1,
       });
     });

@@ -15,6 +15,11 @@ export interface LiftedLossOptions {
   damping?: 'majorize' | 'authors' | 'none';
   /** Stop a solve early once max |Δz| ≤ tolerance (default: run all rounds). */
   tolerance?: number;
+  /**
+   * What a solve records per round (default 'changes': max |Δz|); 'objective' also evaluates Ψ
+   * and its terms, for the `solverMonotone` diagnostic — about a quarter of an AROVR step.
+   */
+  solverTrace?: 'changes' | 'objective';
   /** Layer order per round (default 'top-down'). */
   schedule?: Exclude<Schedule, (round: number, layers: number) => readonly number[]>;
   /** Target loss ℓ (default 'squared', as in the authors' MLP code). */
@@ -31,6 +36,7 @@ export interface LiftedSettings {
   rounds: number;
   damping: Damping;
   tolerance: number | null;
+  solverTrace: 'changes' | 'objective';
   schedule: 'top-down' | 'bottom-up' | 'alternating';
   output: 'squared' | 'cross-entropy';
   outputLoss: OutputLoss;
@@ -50,6 +56,7 @@ export function resolveLiftedSettings(loss: string, options: LiftedLossOptions, 
     rounds: positiveInteger(loss, 'rounds', options.rounds ?? 5),
     damping: oneOf(loss, 'damping', options.damping ?? 'majorize', ['majorize', 'authors', 'none'] as const),
     tolerance: options.tolerance === undefined ? null : nonNegative(loss, 'tolerance', options.tolerance),
+    solverTrace: oneOf(loss, 'solverTrace', options.solverTrace ?? 'changes', ['changes', 'objective'] as const),
     schedule: oneOf(loss, 'schedule', options.schedule ?? 'top-down', ['top-down', 'bottom-up', 'alternating'] as const),
     output,
     outputLoss: resolveOutputLoss(output),

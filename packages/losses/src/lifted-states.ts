@@ -48,6 +48,7 @@ export class LiftedBatch {
       loss: settings.outputLoss,
       spectral: this.spectral,
       ...(settings.tolerance === null ? {} : { tolerance: settings.tolerance }),
+      trace: settings.solverTrace,
       labels: this.batch.oneHot,
       beta: settings.beta,
       ...options,
@@ -124,10 +125,11 @@ export class LiftedBatch {
   /** Solver diagnostics of every solve so far. */
   solverDiagnostics(): Record<string, number> {
     if (this.traces.length === 0) return {};
+    // Only solves that traced Ψ (solverTrace 'objective') say whether it decreased.
+    const traced = this.traces.filter((t) => t.monotone !== null);
     return {
       solverRounds: Math.max(...this.traces.map((t) => t.roundsRun)),
-      // Solves traced with 'changes' only (monotone null) do not count against it.
-      solverMonotone: this.traces.every((t) => t.monotone !== false) ? 1 : 0,
+      ...(traced.length === 0 ? {} : { solverMonotone: traced.every((t) => t.monotone === true) ? 1 : 0 }),
       solverFinalMaxChange: Math.max(...this.traces.map((t) => Math.max(...t.rounds[t.rounds.length - 1]!.maxChange))),
     };
   }

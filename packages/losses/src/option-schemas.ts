@@ -43,6 +43,7 @@ export const liftedOptionSchemas: readonly OptionSchema[] = [
   { name: 'rounds', type: 'integer', min: 1, default: 5, description: 'solver rounds T (truncated on purpose)' },
   { name: 'damping', type: 'string', choices: ['majorize', 'authors', 'none'], default: 'majorize', description: 'hidden-update damping' },
   { name: 'tolerance', type: 'number', min: 0, description: 'stop a solve once max |Δz| ≤ tolerance (default: all rounds)' },
+  { name: 'solverTrace', type: 'string', choices: ['changes', 'objective'], default: 'changes', description: "what a solve records per round: max |Δz| ('changes'), or also Ψ and its terms ('objective': the solverMonotone diagnostic, one more energy evaluation per round)" },
   { name: 'schedule', type: 'string', choices: ['top-down', 'bottom-up', 'alternating'], default: 'top-down', description: 'layer order per round' },
   output('squared'),
   { name: 'potential', type: 'string', choices: ['fenchel-young', 'least-squares'], default: 'fenchel-young', description: 'potential family of the lifted reading' },
