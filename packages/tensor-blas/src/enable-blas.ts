@@ -45,7 +45,7 @@ export interface BlasStatus {
   kernels: string[];
   /** The library's thread count when it reports one. */
   threads: number | null;
-  /** "compiled loops" when this package's fused C loops are loaded (Adam, APGD's step); null when not. */
+  /** "compiled loops" when this package's fused C loops are loaded (Adam, APGD's step, FAB's projection); null when not. */
   loops: string | null;
 }
 
@@ -162,7 +162,7 @@ export function disableBlas(backendName = 'wasm'): void {
   status = { ...status, active: false, reason: 'BLAS disabled (disableBlas)', kernels: [] };
 }
 
-/** The compiled fused loops while the kernels are enabled (APGD's step runs on them); null otherwise. */
+/** The compiled fused loops while the kernels are enabled (APGD's step and FAB's projection run on them); null otherwise. */
 export function compiledLoops(): LoopsLibrary | null {
   return status.active && status.loops !== null ? loadedLoops ?? null : null;
 }

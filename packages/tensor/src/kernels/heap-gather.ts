@@ -19,18 +19,20 @@ function heapGather(original: KernelConfig): KernelFunc {
     if (bytes === 0 || indices.dtype !== 'int32' || !isWasmHeapBackend(backend)) return original.kernelFunc(args);
     const parsedAxis = util.parseAxisParam(axis, x.shape)[0]!;
     const info = backend_util.segment_util.collectGatherOpShapeInfo(x as never, indices as never, parsedAxis, batchDims);
-    const out = backend.makeOutput(info.outputShape, x.dtype);
     const indexCount = util.sizeFromShape(indices.shape);
+    const dim = info.dimSize;
+    // Checked before the output is allocated, so a refusal leaves nothing behind.
+    const checked = new Int32Array(backend.wasm.HEAPU8.buffer, heapOffset(backend, indices), indexCount);
+    for (let i = 0; i < indexCount; i++) {
+      const v = checked[i]!;
+      // The native kernel's check and message.
+      if (!(v >= 0 && v <= dim - 1)) throw new Error(`GatherV2: the index value ${v} is not in [0, ${dim - 1}]`);
+    }
+    const out = backend.makeOutput(info.outputShape, x.dtype);
     if (util.sizeFromShape(x.shape) === 0 || indexCount === 0) return out;
     // Views only after the last allocation: the heap's buffer is replaced when it grows.
     const heap = backend.wasm.HEAPU8;
     const index = new Int32Array(heap.buffer, heapOffset(backend, indices), indexCount);
-    const dim = info.dimSize;
-    for (let i = 0; i < indexCount; i++) {
-      const v = index[i]!;
-      // The native kernel's check and message.
-      if (!(v >= 0 && v <= dim - 1)) throw new Error(`GatherV2: the index value ${v} is not in [0, ${dim - 1}]`);
-    }
     const perBatch = indexCount / info.batchSize;
     const slice = info.sliceSize * bytes;
     const from = heapOffset(backend, x);
