@@ -1,9 +1,9 @@
 /*
- * Fused elementwise loops for LiftGuard: one vectorized pass where tfjs would run a dozen
- * kernels and a JavaScript loop runs scalar. Built by scripts/build-loops.mjs with
- * -O3 -ffp-contract=off -fno-trapping-math (exceptions are never read, and a trapping compare
- * would keep the clamps from vectorizing), so every result equals the JavaScript or tfjs formulation it replaces
- * bit for bit (same operations, same order, same rounding; no fused multiply-add).
+ * Fused loops for LiftGuard: one compiled pass where tfjs would run a dozen kernels or JavaScript
+ * a scalar loop. Built by scripts/build-loops.mjs with -O3 -ffp-contract=off -fno-trapping-math
+ * (exceptions are never read, and a trapping compare would keep the clamps from vectorizing), so
+ * every result equals the JavaScript or tfjs formulation it replaces bit for bit: the same
+ * operations in the same order with the same rounding, and no fused multiply-add.
  */
 #include <math.h>
 #include <stdint.h>
