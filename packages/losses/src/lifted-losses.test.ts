@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNoLeaks, initBackend } from '@liftguard/tensor';
-import { forwardPass } from '@liftguard/potentials';
+import { forwardPass, reweightedPotential } from '@liftguard/potentials';
 import { solveActivities } from '@liftguard/solver';
 import { createLoss } from './default-registry.js';
 import { liftedNetworkOf } from './lifted-network-of.js';
+import { resolveLiftedSettings } from './lifted-settings.js';
+import { LiftedBatch, spectralCache } from './lifted-states.js';
 import { danskinError, tinyProblem, withLoss } from './test-support/tiny.js';
 
 beforeAll(async () => {
@@ -139,6 +141,27 @@ describe('settings and memory', () => {
       expect(changes.diagnostics).not.toHaveProperty('solverMonotone');
       expect(objective.diagnostics.solverMonotone).toBe(1);
     } finally {
+      dispose();
+    }
+  });
+
+  it('U^γ at the Fenchel-Young free state (the forward pass) is 0, as is its θ-gradient: taken as exact, not evaluated', () => {
+    const { model, batch, dispose } = tinyProblem(6);
+    const spectral = spectralCache();
+    const lifted = new LiftedBatch(model, batch, resolveLiftedSettings('arovr', {}), spectral);
+    try {
+      const [evaluated, shortcut, gradientNorm] = tf.tidy(() => {
+        const direct = () => tf.mean(reweightedPotential(lifted.network, batch.x as tf.Tensor2D, lifted.free, lifted.gamma)) as tf.Scalar;
+        const { value, grads } = tf.variableGrads(direct, model.trainableVariables as tf.Variable[]);
+        const norm = Math.max(...Object.values(grads).map((g) => tf.max(tf.abs(g)).dataSync()[0]!));
+        return [value.dataSync()[0]!, lifted.potential(lifted.free).dataSync()[0]!, norm];
+      });
+      expect(Math.abs(evaluated)).toBeLessThan(1e-6);
+      expect(gradientNorm).toBeLessThan(1e-6);
+      expect(shortcut).toBe(0);
+    } finally {
+      lifted.dispose();
+      spectral.dispose();
       dispose();
     }
   });
