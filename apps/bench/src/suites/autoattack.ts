@@ -14,6 +14,7 @@ import { initBackend, tensorEnvironment } from '@liftguard/tensor';
 import { setBlasThreads } from '@liftguard/tensor-blas';
 import { peerScript, pytorchVersion, runPython } from '../pytorch.js';
 import { machineInfo, markdownTable, writeResults } from '../results.js';
+import { median } from '../timing.js';
 import type { BenchSuite } from '../suite.js';
 import { paperRecipe, pretrainedModel, recipeKey } from './repair-models.js';
 
@@ -85,7 +86,7 @@ export const suite: BenchSuite = {
           run = await runAttack(model.classifier, { x, labels }, apgd({ norm: 'linf', loss: 'cross-entropy', steps }), { epsilons: [epsilon], seed: 0, returnAdversarials: false });
           times.push(performance.now() - started);
         }
-        const ms = [...times].sort((a, b) => a - b)[Math.floor(repeats / 2)]!;
+        const ms = median(times);
         cleanAccuracy = run.cleanAccuracy!;
         cleanPredictions = run.cleanPredictions;
         ours.push({ epsilon, ms, robustAccuracy: run.robustAccuracy![0]! });

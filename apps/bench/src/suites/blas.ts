@@ -11,7 +11,7 @@ import { initBackend, Random, tensorEnvironment } from '@liftguard/tensor';
 import { disableBlas, enableBlas, loadBlasLibrary, setBlasThreads, type BlasLibrary } from '@liftguard/tensor-blas';
 import { markdownTable, machineInfo, writeResults } from '../results.js';
 import { peerScript, pytorchVersion, runPython } from '../pytorch.js';
-import { medianMs } from '../timing.js';
+import { median, medianMs } from '../timing.js';
 import type { BenchSuite } from '../suite.js';
 import { speedComparison } from './losses-speed.js';
 
@@ -56,7 +56,6 @@ interface Workloads {
 
 // Epochs timed after one warm-up epoch, on both sides; the median is reported (the machine is shared and noisy).
 const timedEpochs = 3;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** The median of `timedEpochs` epochs after a warm-up epoch, in seconds. */
 async function epochSeconds(model: SequentialClassifier, train: Dataset['train'], loss: 'squared' | 'cross-entropy', batchSize: number): Promise<number> {
@@ -161,10 +160,10 @@ function pytorchMeasure(root: string, data: Dataset, key: keyof Workloads, threa
       return median(epochs);
     }
     case 'arovrEpochSeconds':
-      return runPython<{ arovrEpochSeconds: number[] }>(peerScript(root, 'losses.py'), {
+      return median(runPython<{ arovrEpochSeconds: number[] }>(peerScript(root, 'losses.py'), {
         mode: 'epoch', count: o.arovrSize, batchSize: 50, rounds: 5, beta: 0.5, widths: [784, 128, 128, 10], repeats: timedEpochs, threads,
         images: data.files.trainImages, labels: data.files.trainLabels,
-      }).arovrEpochSeconds.slice().sort((a, b) => a - b)[Math.floor(timedEpochs / 2)]!;
+      }).arovrEpochSeconds);
   }
 }
 

@@ -2,6 +2,7 @@
 import { experimentSplits, type Dataset, type DatasetName } from '@liftguard/data';
 import { createLoss, liftedNetworkOf, lipschitzEstimates } from '@liftguard/losses';
 import { accuracy, mlp, trainClassifier, type EpochRecord } from '@liftguard/models';
+import { median } from '../timing.js';
 
 /** The methods of the paper's table, by their registered loss names. */
 export const paperMethods = [
@@ -59,7 +60,6 @@ export interface MethodRun {
 export const runId = (method: string, setting: ExperimentSetting, seed: number, quick: boolean) =>
   `${setting.dataset}-${setting.trainSize}-e${setting.epochs}-${method}-s${seed}${quick ? '-quick' : ''}`;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Trains one fresh MLP with one loss and scores its best-on-validation weights on the test images. */
 export async function trainMethod(

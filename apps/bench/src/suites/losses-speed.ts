@@ -5,6 +5,7 @@ import { experimentSplits } from '@liftguard/data';
 import { createLoss } from '@liftguard/losses';
 import { mlp, trainClassifier } from '@liftguard/models';
 import { runPython } from '../pytorch.js';
+import { median } from '../timing.js';
 
 export interface SpeedResult {
   images: number;
@@ -27,7 +28,6 @@ export interface SpeedResult {
   finishedAt: string;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ratio = (a: number[], b: number[]) => ({ median: median(a) / median(b), fastest: Math.min(...a) / Math.min(...b) });
 
 /** Epoch times of one loss: `repeats` epochs after one untimed warm-up epoch. */

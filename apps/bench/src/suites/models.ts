@@ -8,6 +8,7 @@ import { initBackend } from '@liftguard/tensor';
 import { markdownTable, machineInfo, writeResults } from '../results.js';
 import { peerScript, pytorchVersion, runPython } from '../pytorch.js';
 import type { BenchSuite } from '../suite.js';
+import { median } from '../timing.js';
 
 interface RunConfig {
   id: string;
@@ -82,7 +83,6 @@ function build(config: RunConfig): SequentialClassifier {
   return config.model === 'cnn-light' ? cnnLight({ seed: 1 }) : cnn({ seed: 1 });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function runOne(config: RunConfig, data: Dataset, backend: string, quick: boolean, pytorchThreads: number | null, root: string): Promise<RunResult> {
   const splits = experimentSplits(data, { trainSize: config.validation ? config.trainSize : Math.min(config.trainSize, data.train.count), validationSize: config.validation ? 10_000 : 0 });
