@@ -16,7 +16,7 @@
 #endif
 
 /* The ABI this file implements; the loader refuses a library built from another version. */
-EXPORT int32_t lg_loops_version(void) { return 1; }
+EXPORT int32_t lg_loops_version(void) { return 2; }
 
 /*
  * APGD's L-infinity momentum step (Croce & Hein 2020) on the listed rows of `width` values:
@@ -68,6 +68,21 @@ EXPORT void lg_adam_step(int64_t n, const float *restrict w, const float *restri
     m_out[i] = mi;
     v_out[i] = vi;
   }
+}
+
+/*
+ * max |a_i - b_i| over n float32 values (n >= 1), as tfjs' Sub, Abs and Max compute it; NaN when
+ * any difference is NaN, as tfjs' Max. A solver's per-round change in one pass.
+ */
+EXPORT float lg_max_abs_difference(int64_t n, const float *a, const float *b) {
+  float largest = 0;
+  int32_t nan = 0;
+  for (int64_t i = 0; i < n; i++) {
+    const float d = fabsf(a[i] - b[i]);
+    nan |= d != d;
+    largest = d > largest ? d : largest;
+  }
+  return nan ? NAN : largest;
 }
 
 /* JavaScript's Math.min / Math.max on doubles (NaN wins), for bit-equal results. */

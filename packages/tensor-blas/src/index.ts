@@ -5,3 +5,4 @@ export { dnnlKernels } from './dnnl-conv-kernels.js';
 export { convUsesBlas, minOutputPixels, minPatchTimesChannels } from './conv2d-kernels.js';
 export { loadLoopsLibrary, type LoopsLibrary, type LoopsLoadFailure, type LinfMomentumStep, type FabProjection, type AdamStep } from './loops-library.js';
 export { adamStepKernelName, type AdamStepAttrs } from './adam-kernel.js';
+export { maxAbsDifferencesKernelName } from './max-abs-differences-kernel.js';

@@ -63,4 +63,22 @@ describe.skipIf(loops === null)('the compiled loops equal their formulas bit for
       expect([out[0][i], out[1][i], out[2][i]]).toEqual([wi, mi, vi]);
     }
   });
+
+  it('max |a − b|: float32 differences, the largest of them; NaN wins wherever it is, ∞ counts', () => {
+    const n = 1003;
+    const a = wave(n, 7);
+    const b = wave(n, 8);
+    let largest = 0;
+    for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(Math.fround(a[i]! - b[i]!)));
+    expect(loops!.maxAbsDifference(n, a, b)).toBe(largest);
+    expect(loops!.maxAbsDifference(1, a.subarray(5), b.subarray(5))).toBe(Math.abs(Math.fround(a[5]! - b[5]!)));
+    for (const at of [0, 500, n - 1]) {
+      const withNaN = Float32Array.from(a);
+      withNaN[at] = NaN;
+      expect(loops!.maxAbsDifference(n, withNaN, b)).toBeNaN();
+    }
+    const withInfinity = Float32Array.from(b);
+    withInfinity[17] = -Infinity;
+    expect(loops!.maxAbsDifference(n, a, withInfinity)).toBe(Infinity);
+  });
 });

@@ -53,12 +53,16 @@ export type FabProjection = (
   out: Float32Array,
 ) => number;
 
+/** max |a_i − b_i| over n ≥ 1 float32 values, NaN when a difference is (see native/loops.c). */
+export type MaxAbsDifference = (n: number, a: Float32Array, b: Float32Array) => number;
+
 /** The compiled fused loops. */
 export interface LoopsLibrary {
   path: string;
   linfMomentumStep: LinfMomentumStep;
   fabProjection: FabProjection;
   adamStep: AdamStep;
+  maxAbsDifference: MaxAbsDifference;
 }
 
 export interface LoopsLoadFailure {
@@ -66,7 +70,7 @@ export interface LoopsLoadFailure {
 }
 
 // native/loops.c's lg_loops_version.
-const abiVersion = 1;
+const abiVersion = 2;
 
 /**
  * Loads the fused loops this package compiled at build time (or the file in
@@ -92,6 +96,7 @@ export function loadLoopsLibrary(requested: string | undefined = process.env.LIF
       adamStep: lib.func(
         'void lg_adam_step(int64_t n, const float *w, const float *m, const float *v, const float *g, float step, float b1c, float b2c, float ic2, float eps, float *wOut, float *mOut, float *vOut)',
       ) as AdamStep,
+      maxAbsDifference: lib.func('float lg_max_abs_difference(int64_t n, const float *a, const float *b)') as MaxAbsDifference,
     };
   } catch (error) {
     return { reason: `${path}: ${firstLine(error)}` };

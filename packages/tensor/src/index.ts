@@ -38,6 +38,7 @@ export {
   type TensorCounts,
 } from './memory.js';
 export { Random, type Seed } from './random.js';
+export { maxAbsDifferences } from './max-abs-differences.js';
 export { conformanceCases, type ConformanceCase, type InputSpec, type InputDomain } from './conformance/cases.js';
 export {
   runConformance,
