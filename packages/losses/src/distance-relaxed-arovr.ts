@@ -52,9 +52,9 @@ export const arovrDistance: LossDefinition<DistanceRelaxedOptions> = {
       const gamma = resolveLayerWeights(lifted.network, lifted.gamma);
       const { adversarial, envelope, rounds, finalChange } = solveDistanceRelaxed(lifted, rho, { rounds: s.rounds, envelopeRounds, adversarialRounds, tolerance: s.tolerance });
       const weights = gamma.map((g, k) => g * rho[k]!);
-      const envelopeValue = readScalar(tf.tidy(() => tf.add(lifted.potential(envelope), tf.mean(weightedDistance(envelope, adversarial, weights))) as tf.Scalar));
+      const envelopeValue = readScalar(tf.tidy(() => tf.add(lifted.potentialValue(envelope), tf.mean(weightedDistance(envelope, adversarial, weights))) as tf.Scalar));
       const value = readScalar(tf.tidy(() =>
-        tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(lifted.potential(adversarial), envelopeValue), s.beta)) as tf.Scalar));
+        tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(lifted.potentialValue(adversarial), envelopeValue), s.beta)) as tf.Scalar));
       return {
         value,
         terms: [{ state: envelope, weight: 1 / s.beta }, { state: adversarial, weight: -1 / s.beta }],

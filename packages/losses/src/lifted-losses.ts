@@ -79,7 +79,7 @@ export const rovr: LossDefinition<LiftedLossOptions> = {
     return liftedLoss('rovr', s, {}, (lifted) => {
       const nudged = lifted.solve({ state: 'nudged' });
       const value = readScalar(tf.tidy(() =>
-        tf.add(lifted.outputLoss(nudged, lifted.batch.oneHot), tf.div(tf.sub(lifted.potential(nudged), lifted.potential(lifted.free)), s.beta)) as tf.Scalar));
+        tf.add(lifted.outputLoss(nudged, lifted.batch.oneHot), tf.div(tf.sub(lifted.potentialValue(nudged), lifted.potentialValue(lifted.free)), s.beta)) as tf.Scalar));
       return {
         value,
         terms: [{ state: nudged, weight: 1 / s.beta }, { state: lifted.free, weight: -1 / s.beta }],
@@ -94,7 +94,7 @@ export function arovrTerms(lifted: LiftedBatch, beta: number) {
   // β of the solve and of the value are the same one, also when a variant varies it.
   const adversarial = lifted.solve({ state: 'adversarial', beta });
   const value = readScalar(tf.tidy(() =>
-    tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(lifted.potential(adversarial), lifted.potential(lifted.free)), beta)) as tf.Scalar));
+    tf.sub(lifted.outputLoss(adversarial, lifted.batch.oneHot), tf.div(tf.sub(lifted.potentialValue(adversarial), lifted.potentialValue(lifted.free)), beta)) as tf.Scalar));
   return {
     value,
     terms: [{ state: lifted.free, weight: 1 / beta }, { state: adversarial, weight: -1 / beta }],

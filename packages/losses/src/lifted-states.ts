@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from '@liftguard/tensor';
-import { forwardPass, parameterGradients, reweightedPotential, type LayerWeights, type LiftedNetwork } from '@liftguard/potentials';
-import { solveActivities, SpectralEstimates, type SolveOptions, type SolveTrace } from '@liftguard/solver';
+import { forwardState, parameterGradients, reweightedPotential, type LayerWeights, type LiftedNetwork } from '@liftguard/potentials';
+import { solveActivities, SpectralEstimates, type ActivitySolution, type SolveOptions, type SolveTrace } from '@liftguard/solver';
 import { flatInputs, liftedNetworkOf } from './lifted-network-of.js';
 import { gammaFor } from './hyperparameters.js';
 import type { LossBatch } from './loss.js';
@@ -16,6 +16,8 @@ export class LiftedBatch {
   readonly traces: SolveTrace[];
   private readonly owned: tf.Tensor[] = [];
   private readonly children: LiftedBatch[] = [];
+  /** a_k = map_k(z_{k−1}) of the states this batch solved on its network (value and closed-form gradients reuse them). */
+  private readonly preActivations = new Map<readonly tf.Tensor2D[], tf.Tensor2D[]>();
 
   constructor(
     private readonly model: Classifier,
@@ -29,17 +31,32 @@ export class LiftedBatch {
     this.gamma = gammaFor(settings.gamma, this.network.layers.length);
     this.x = this.own(flatInputs(this.network, batch.x));
     // With Fenchel-Young potentials the free state is exactly the forward pass.
-    this.free = settings.potential === 'fenchel-young' ? this.ownAll(forwardPass(this.network, this.x)) : this.solve({ state: 'free' });
+    if (settings.potential === 'fenchel-young') {
+      const forward = forwardState(this.network, this.x);
+      this.free = this.ownAll(forward.activities);
+      this.preActivations.set(this.free, this.ownAll(forward.preActivations));
+    } else {
+      this.free = this.solve({ state: 'free' });
+    }
   }
 
   /** Solves a state with the loss's solver settings; the result lives until `dispose`. */
   solve(options: SolveOptions, network: LiftedNetwork = this.network): tf.Tensor2D[] {
-    return this.ownAll(this.solveTransient(options, network));
+    const solution = this.solution({ ...options, keepPreActivations: network === this.network }, network);
+    const activities = this.ownAll(solution.activities);
+    if (solution.preActivations !== undefined) this.preActivations.set(activities, this.ownAll(solution.preActivations));
+    return activities;
   }
 
   /** `solve` whose result the caller disposes (for intermediate states of an outer loop). */
   solveTransient(options: SolveOptions, network: LiftedNetwork = this.network): tf.Tensor2D[] {
+    return this.solution(options, network).activities;
+  }
+
+  private solution(options: SolveOptions, network: LiftedNetwork): ActivitySolution {
     const { settings } = this;
+    // The solver's default start is the forward pass: hand it the free state's pre-activations.
+    const forward = options.initial === undefined && network === this.network && settings.potential === 'fenchel-young' ? this.preActivations.get(this.free) : undefined;
     const solution = solveActivities(network, this.x, {
       gamma: this.gamma,
       rounds: settings.rounds,
@@ -52,9 +69,10 @@ export class LiftedBatch {
       labels: this.batch.oneHot,
       beta: settings.beta,
       ...options,
+      ...(forward === undefined ? {} : { initial: this.free, initialPreActivations: forward }),
     });
     this.traces.push(solution.trace);
-    return solution.activities;
+    return solution;
   }
 
   /**
@@ -91,6 +109,15 @@ export class LiftedBatch {
   }
 
   /**
+   * `potential(state)` for a value only: no θ-gradient flows through it, and a state this batch
+   * solved reuses the solver's pre-activations instead of the maps' products.
+   */
+  potentialValue(state: readonly tf.Tensor2D[]): tf.Scalar {
+    if (state === this.free && this.settings.potential === 'fenchel-young') return tf.scalar(0);
+    return tf.tidy(() => tf.mean(reweightedPotential(this.network, this.x, state, this.gamma, this.preActivations.get(state))));
+  }
+
+  /**
    * ∇θ of Σ_i weight_i · mean U^γ(state_i) with the states held constant, in closed form
    * (per-layer parameter gradients, no autodiff tape), keyed by the model's variable names.
    * A term's `on` batch (default this one) supplies its inputs and the mean's row count; its
@@ -107,7 +134,7 @@ export class LiftedBatch {
         const batch = on.x.shape[0];
         // With Fenchel-Young potentials ∂E_k/∂a_k = 0 at the free state: its term vanishes exactly.
         if (weight === 0 || (state === on.free && this.settings.potential === 'fenchel-young')) continue;
-        parameterGradients(this.network, on.x, state, this.gamma, rows).forEach((grads, k) => {
+        parameterGradients(this.network, on.x, state, this.gamma, rows, on.preActivations.get(state)).forEach((grads, k) => {
           for (const [name, g] of Object.entries(grads)) {
             const parameter = maps[k]![name]!;
             const scaled = tf.mul(g, weight / batch);

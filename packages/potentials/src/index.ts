@@ -16,6 +16,7 @@ export {
   resolveLayerWeights,
   preActivations,
   forwardPass,
+  forwardState,
   type LayerWeights,
   type LiftedLayer,
   type LiftedNetwork,

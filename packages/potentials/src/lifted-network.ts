@@ -51,12 +51,26 @@ export function preActivations(network: LiftedNetwork, input: tf.Tensor2D, activ
 
 /** The forward pass z_k = f_k(a_k) (argmin of each E_k in turn); the FY free state. */
 export function forwardPass(network: LiftedNetwork, input: tf.Tensor2D): tf.Tensor2D[] {
-  const out: tf.Tensor2D[] = [];
+  const { activities, preActivations } = forwardState(network, input);
+  // An activation may return its input itself: keep what is an activity.
+  tf.dispose(preActivations.filter((a) => !activities.includes(a)));
+  return activities;
+}
+
+/** The forward pass with its pre-activations a_k = map_k(z_{k−1}), both owned by the caller. */
+export function forwardState(network: LiftedNetwork, input: tf.Tensor2D): { activities: tf.Tensor2D[]; preActivations: tf.Tensor2D[] } {
+  const activities: tf.Tensor2D[] = [];
+  const preActivations: tf.Tensor2D[] = [];
   for (const layer of network.layers) {
-    const previous = out.length === 0 ? input : out[out.length - 1]!;
-    out.push(tf.tidy(() => layer.potential.activate(layer.map.apply(previous))));
+    const previous = activities.length === 0 ? input : activities[activities.length - 1]!;
+    const [a, z] = tf.tidy(() => {
+      const a = layer.map.apply(previous);
+      return [a, layer.potential.activate(a)];
+    });
+    preActivations.push(a!);
+    activities.push(z!);
   }
-  return out;
+  return { activities, preActivations };
 }
 
 export function checkActivities(network: LiftedNetwork, activities: readonly tf.Tensor2D[]): void {

@@ -5,7 +5,7 @@ import { activityGradients } from './activity-gradients.js';
 import { denseMap } from './dense-map.js';
 import { disposeNetworkParameters } from './dense-mlp.js';
 import { fenchelYoungIdentity } from './fenchel-young.js';
-import { forwardPass, resolveLayerWeights, validateNetwork, type LiftedNetwork } from './lifted-network.js';
+import { forwardPass, forwardState, preActivations, resolveLayerWeights, validateNetwork, type LiftedNetwork } from './lifted-network.js';
 import { layerEnergies, reweightedPotential } from './network-potential.js';
 import { parameterGradients } from './parameter-gradients.js';
 import { finiteDifferenceGradient, relativeError } from './test-support/finite-differences.js';
@@ -113,6 +113,25 @@ describe.each(['fenchel-young', 'least-squares'] as const)('U^γ of a %s network
     disposeNetworkParameters(network);
   });
 
+  it('given the pre-activations a_k = map_k(z_{k−1}), computes the same energies, U^γ and parameter gradients without the maps', () => {
+    const network = smallNetwork(random, sizes, family);
+    const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
+    const z = interiorActivities(random, batch, sizes);
+    const rows = tf.tensor1d([0.5, 2, 1]);
+    const a = preActivations(network, x, z);
+    const read = (run: (given?: tf.Tensor2D[]) => tf.Tensor[]) => (given?: tf.Tensor2D[]) =>
+      assertNoLeaks(() => tf.tidy(() => run(given).map((t) => Array.from(t.dataSync()))));
+    const all = read((given) => [
+      ...layerEnergies(network, x, z, given),
+      reweightedPotential(network, x, z, gamma, given),
+      ...parameterGradients(network, x, z, gamma, rows, given).flatMap((g) => Object.values(g)),
+    ]);
+    expect(all(a)).toEqual(all());
+    expect(() => layerEnergies(network, x, z, a.slice(1))).toThrow(/expected 3 activity tensors/);
+    tf.dispose([x, ...z, ...a, rows]);
+    disposeNetworkParameters(network);
+  });
+
   it('sums γ-weighted layer energies', () => {
     const network = smallNetwork(random, sizes, family);
     const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
@@ -142,6 +161,18 @@ describe('Fenchel-Young network', () => {
     );
     expect(energies.flat().every((e) => e === 0)).toBe(true);
     x.dispose();
+    disposeNetworkParameters(network);
+  });
+
+  it('forwardState returns the forward pass and its pre-activations a_k = map_k(z_{k−1})', () => {
+    const random = new Random('forward state');
+    const network = smallNetwork(random, sizes, 'fenchel-young');
+    const x = random.normalTensor([batch, sizes[0]!]) as tf.Tensor2D;
+    const state = assertNoLeaks(() => forwardState(network, x));
+    const [z, a] = tf.tidy(() => [forwardPass(network, x), preActivations(network, x, state.activities)].map((ts) => ts.map((t) => Array.from(t.dataSync()))));
+    expect(state.activities.map((t) => Array.from(t.dataSync()))).toEqual(z);
+    expect(state.preActivations.map((t) => Array.from(t.dataSync()))).toEqual(a);
+    tf.dispose([x, ...state.activities, ...state.preActivations]);
     disposeNetworkParameters(network);
   });
 });

@@ -36,6 +36,12 @@ export function resolveSolveOptions(network: LiftedNetwork, input: tf.Tensor2D, 
     const ok = options.initial.length === L && options.initial.every((z, i) => z.rank === 2 && z.shape[0] === batch && z.shape[1] === sizes[i]);
     if (!ok) throw new Error(`initial activities must be ${L} tensors of shapes ${sizes.map((n) => `[${batch}, ${n}]`).join(', ')}`);
   }
+  if (options.initialPreActivations !== undefined) {
+    if (options.initial === undefined) throw new Error('initialPreActivations needs the initial activities they were computed at');
+    const sizes = network.layers.map((l) => l.map.outputSize);
+    const ok = options.initialPreActivations.length === L && options.initialPreActivations.every((a, i) => a.rank === 2 && a.shape[0] === batch && a.shape[1] === sizes[i]);
+    if (!ok) throw new Error(`initial pre-activations must be ${L} tensors of shapes ${sizes.map((n) => `[${batch}, ${n}]`).join(', ')}`);
+  }
   const needsLabels =
     coefficients.minus !== 0 || coefficients.target === 'label' || (coefficients.target === 'wrong-class' && options.target === undefined);
   if (needsLabels && options.labels === undefined) throw new Error(`the ${kind} state needs labels`);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type FrozenAdjoint, type LiftedNetwork } from '@liftguard/potentials';
+import { maxAbsDifferences } from '@liftguard/tensor';
 import { hiddenUpdate, outputUpdate, quadraticOutputTerms, type OutputTargets, type SweepState } from './block-updates.js';
 import { proximalWeights } from './damping.js';
 import { SolverDivergenceError } from './errors.js';
@@ -16,6 +17,8 @@ export type { SolveOptions } from './solve-options.js';
 export interface ActivitySolution {
   /** z_1..z_L, [B, n_k] each; owned by the caller. */
   activities: tf.Tensor2D[];
+  /** a_k = map_k(z_{k−1}) at `activities`, k = 1..L, with `keepPreActivations`; owned by the caller. */
+  preActivations?: tf.Tensor2D[];
   trace: SolveTrace;
 }
 
@@ -59,10 +62,11 @@ export function solveActivities(network: LiftedNetwork, input: tf.Tensor2D, opti
     release();
   };
   try {
-    // The forward pass keeps its pre-activations, so initialization costs one forward pass.
+    // The forward pass keeps its pre-activations, so initialization costs one forward pass
+    // (none when the caller passes the pre-activations of its starting point).
     for (let k = 1; k <= L; k++) {
       const layer = network.layers[k - 1]!;
-      a.push(layer.map.apply(z[k - 1]!));
+      a.push(options.initialPreActivations ? options.initialPreActivations[k - 1]!.clone() : layer.map.apply(z[k - 1]!));
       z.push(options.initial ? options.initial[k - 1]!.clone() : layer.potential.activate(a[k]!));
     }
     const targets: OutputTargets = {};
@@ -91,24 +95,26 @@ export function solveActivities(network: LiftedNetwork, input: tf.Tensor2D, opti
     const quadraticTerms = quadraticOutputTerms(coefficients, targets, loss, [batch, classes]);
     if (quadraticTerms !== undefined) owned.push(quadraticTerms);
 
-    // One read per round: the batch sums of Ψ's terms and max |Δz_k|. Non-finite activities
-    // make these non-finite, and only then a second read finds the layer.
+    // Per round: max |Δz_k| in one read (one kernel with the compiled loops) and, when traced,
+    // the batch sums of Ψ's terms in another. Non-finite activities make these non-finite, and
+    // only then a further read finds the layer.
     const summarize = (round: number, order: readonly number[], started: number): RoundTrace => {
-      const numbers = tf.tidy(() => {
-        const changes = z.slice(1).map((zk, i) => (round === 0 ? tf.scalar(0) : tf.max(tf.abs(tf.sub(zk, roundStart[i + 1]!)))));
-        if (!recordObjective) return tf.stack(changes).dataSync();
-        const terms = objectiveTerms(state, coefficients, targets, loss);
-        const zero = tf.scalar(0);
-        return tf.stack([...changes, ...terms.energies, terms.plusLoss ?? zero, terms.minusLoss ?? zero]).dataSync();
-      });
-      if (!numbers.every(Number.isFinite)) throw new SolverDivergenceError(firstNonFiniteLayer(state, order), round);
-      const maxChange = Array.from(numbers.subarray(0, L));
+      const changes = round === 0 ? new Float32Array(L) : maxAbsDifferences(z.slice(1).map((zk, i) => [zk, roundStart[i + 1]!] as const));
+      const terms = recordObjective
+        ? tf.tidy(() => {
+            const { energies, plusLoss, minusLoss } = objectiveTerms(state, coefficients, targets, loss);
+            const zero = tf.scalar(0);
+            return tf.stack([...energies, plusLoss ?? zero, minusLoss ?? zero]).dataSync();
+          })
+        : new Float32Array(0);
+      if (!changes.every(Number.isFinite) || !terms.every(Number.isFinite)) throw new SolverDivergenceError(firstNonFiniteLayer(state, order), round);
+      const maxChange = Array.from(changes);
       const elapsedMs = round === 0 ? 0 : performance.now() - started;
       if (!recordObjective) return { round, psi: null, energies: [], maxChange, elapsedMs, decreased: null };
-      const energies = Array.from(numbers.subarray(L, 2 * L), (e) => e / batch);
+      const energies = Array.from(terms.subarray(0, L), (e) => e / batch);
       const psi =
         energies.reduce((sum, e, k) => sum + gamma[k]! * e, 0) +
-        (coefficients.plus * numbers[2 * L]! - coefficients.minus * numbers[2 * L + 1]!) / batch;
+        (coefficients.plus * terms[L]! - coefficients.minus * terms[L + 1]!) / batch;
       const previous = trace[trace.length - 1]?.psi;
       const decreased = previous == null || psi <= previous + 1e-5 * Math.max(1, Math.abs(previous));
       return { round, psi, energies, maxChange, elapsedMs, decreased };
@@ -141,10 +147,13 @@ export function solveActivities(network: LiftedNetwork, input: tf.Tensor2D, opti
         break;
       }
     }
-    for (let k = 1; k <= L; k++) a[k]!.dispose();
+    // After the last update of each layer a[k+1] was recomputed, so a matches the returned z.
+    const preActivations = a.slice(1);
+    if (!options.keepPreActivations) tf.dispose(preActivations);
     release();
     return {
       activities: z.slice(1),
+      ...(options.keepPreActivations ? { preActivations } : {}),
       trace: {
         rounds: trace,
         roundsRun: trace.length - 1,

@@ -39,6 +39,13 @@ export interface SolveOptions {
   trace?: 'objective' | 'changes';
   /** Starting activities z_1..z_L (not disposed); default the forward pass. */
   initial?: readonly tf.Tensor2D[];
+  /**
+   * a_k = map_k(z_{k−1}) at `initial` (not disposed; only with `initial`), when the caller already
+   * has them (e.g. from its forward pass): the solve then starts without the maps' forward products.
+   */
+  initialPreActivations?: readonly tf.Tensor2D[];
+  /** Also return the pre-activations at the solution (`ActivitySolution.preActivations`); default false. */
+  keepPreActivations?: boolean;
   /** Warm-start cache for σ̂ (owned by the caller); default a fresh one per call. */
   spectral?: SpectralEstimates;
   /** Power iterations per solve from a warm start; default 3 (the authors'). */
