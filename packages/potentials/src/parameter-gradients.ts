@@ -26,7 +26,8 @@ export function parameterGradients(
     tf.tidy(() => {
       const previous = i === 0 ? input : activities[i - 1]!;
       const a = preActivations?.[i] ?? layer.map.apply(previous);
-      let upstream = tf.mul(layer.potential.preActivationGradient(activities[i]!, a), gamma[i]!);
+      const gradient = layer.potential.preActivationGradient(activities[i]!, a);
+      let upstream = gamma[i] === 1 ? gradient : tf.mul(gradient, gamma[i]!);
       if (exampleWeights !== undefined) upstream = tf.mul(upstream, tf.expandDims(exampleWeights, 1));
       return layer.map.parameterGradients(previous, upstream as tf.Tensor2D);
     }),

@@ -9,7 +9,7 @@ export interface SweepState {
   gamma: readonly number[];
   activities: tf.Tensor2D[];
   preActivations: tf.Tensor2D[];
-  /** adjoints[k] applies map_kᵀ (k = 1..L), frozen for the solve when the map offers it. */
+  /** adjoints[k] applies map_kᵀ (k = 2..L), frozen for the solve when the map offers it. */
   adjoints: ((output: tf.Tensor2D) => tf.Tensor2D)[];
 }
 

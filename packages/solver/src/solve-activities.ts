@@ -80,9 +80,11 @@ export function solveActivities(network: LiftedNetwork, input: tf.Tensor2D, opti
       );
     }
 
-    // adjoints[k] applies map_kᵀ (k = 1..L), frozen for the solve when the map offers it.
+    // adjoints[k] applies map_kᵀ (k = 2..L: z_0 = x is fixed, so map_1ᵀ is never needed),
+    // frozen for the solve when the map offers it.
     const adjoints: ((output: tf.Tensor2D) => tf.Tensor2D)[] = [];
     network.layers.forEach((layer, i) => {
+      if (i === 0) return;
       const fast = layer.map.frozenAdjoint?.();
       if (fast !== undefined) frozen.push(fast);
       adjoints[i + 1] = fast === undefined ? (output) => layer.map.adjoint(output) : (output) => fast.adjoint(output);

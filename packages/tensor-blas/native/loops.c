@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(_WIN32)
 #define EXPORT __declspec(dllexport)
@@ -72,17 +73,23 @@ EXPORT void lg_adam_step(int64_t n, const float *restrict w, const float *restri
 
 /*
  * max |a_i - b_i| over n float32 values (n >= 1), as tfjs' Sub, Abs and Max compute it; NaN when
- * any difference is NaN, as tfjs' Max. A solver's per-round change in one pass.
+ * any difference is NaN, as tfjs' Max. A solver's per-round change in one pass. Non-negative
+ * floats order as their bit patterns, and every NaN's pattern lies above infinity's, so an
+ * integer max (which vectorizes; a float max reduction does not without -ffast-math) is exact.
  */
 EXPORT float lg_max_abs_difference(int64_t n, const float *a, const float *b) {
-  float largest = 0;
-  int32_t nan = 0;
+  uint32_t largest = 0;
   for (int64_t i = 0; i < n; i++) {
-    const float d = fabsf(a[i] - b[i]);
-    nan |= d != d;
-    largest = d > largest ? d : largest;
+    const float d = a[i] - b[i];
+    uint32_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    bits &= 0x7fffffffu;
+    largest = bits > largest ? bits : largest;
   }
-  return nan ? NAN : largest;
+  if (largest > 0x7f800000u) return NAN;
+  float result;
+  memcpy(&result, &largest, sizeof result);
+  return result;
 }
 
 /* JavaScript's Math.min / Math.max on doubles (NaN wins), for bit-equal results. */
