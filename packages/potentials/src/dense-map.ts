@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gramPowerIterations } from '@liftguard/tensor';
 import type { FrozenAdjoint, LinearMap } from './linear-map.js';
+import type { SpectralNormEstimate } from './spectral-norm.js';
 
 /**
  * A dense layer a = z·K + b in tfjs layout: kernel K = Wᵀ of shape [in, out], bias [out].
@@ -45,6 +47,15 @@ export class DenseMap implements LinearMap {
       adjoint: (output) => tf.matMul(output, transposed),
       dispose: () => transposed.dispose(),
     };
+  }
+
+  powerIterations(start: tf.Tensor2D, iterations: number): SpectralNormEstimate | undefined {
+    // One compiled kernel where @liftguard/tensor-blas' loops run: the tensor loop is a dozen small kernels per iteration.
+    const compiled = gramPowerIterations(this.kernel, start, iterations);
+    if (compiled === null) return undefined;
+    const sigma = tf.sqrt(compiled.squared) as tf.Scalar;
+    compiled.squared.dispose();
+    return { sigma, vector: compiled.vector };
   }
 
   parameterGradients(input: tf.Tensor2D, outputGradient: tf.Tensor2D): Record<string, tf.Tensor> {

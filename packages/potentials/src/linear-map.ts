@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { SpectralNormEstimate } from './spectral-norm.js';
 
 /**
  * The affine map of one layer, a = linear(z_prev) + bias, on row-batched activities
@@ -28,6 +29,12 @@ export interface LinearMap {
    * the parameters do not change (e.g. during one activity solve); dispose it afterwards.
    */
   frozenAdjoint?(): FrozenAdjoint;
+  /**
+   * Optional fast path of `estimateSpectralNorm`: `iterations` power iterations on LᵀL from
+   * `start` ([1, inputSize], not disposed), as that function defines them; undefined when the
+   * map has none on the current backend.
+   */
+  powerIterations?(start: tf.Tensor2D, iterations: number): SpectralNormEstimate | undefined;
 }
 
 /** An adjoint prepared for repeated use with fixed parameters. */

@@ -40,4 +40,28 @@ describe('estimateSpectralNorm', () => {
     expect(() => estimateSpectralNorm(map, start, 0)).toThrow(/iterations/);
     tf.dispose([kernel, bias, start, few.sigma, few.vector, many.sigma, many.vector, warm.sigma, warm.vector]);
   });
+
+  it('a dense map\'s compiled power iterations (with @liftguard/tensor-blas\' loops) agree with the tensor loop', () => {
+    const random = new Random('spectral compiled');
+    const kernel = random.normalTensor([37, 19]) as tf.Tensor2D;
+    const bias = tf.zeros([19]) as tf.Tensor1D;
+    const map = denseMap(kernel, bias);
+    // The same map without its fast path: estimateSpectralNorm's own tensor loop.
+    const generic = new Proxy(map, { get: (target, key) => (key === 'powerIterations' ? undefined : Reflect.get(target, key)) });
+    const compiled = tf.getKernel('LiftGuardGramPowerIterations', tf.getBackend()) !== undefined;
+    if (process.env.CI === 'true') expect(compiled).toBe(true);
+    const start = random.normalTensor([1, 37]) as tf.Tensor2D;
+    for (const iterations of [1, 3, 20]) {
+      const fast = assertNoLeaks(() => estimateSpectralNorm(map, start, iterations));
+      const slow = assertNoLeaks(() => estimateSpectralNorm(generic, start, iterations));
+      const [a, b] = [fast.sigma.dataSync()[0]!, slow.sigma.dataSync()[0]!];
+      expect(Math.abs(a - b)).toBeLessThan(1e-5 * b);
+      const [u, v] = [fast.vector.dataSync(), slow.vector.dataSync()];
+      expect(Math.max(...Array.from(u, (x, i) => Math.abs(x - v[i]!)))).toBeLessThan(1e-5);
+      tf.dispose([fast.sigma, fast.vector, slow.sigma, slow.vector]);
+    }
+    const direct = map.powerIterations(start, 1);
+    expect(direct === undefined).toBe(!compiled);
+    tf.dispose([kernel, bias, start, direct?.sigma, direct?.vector].filter((t) => t !== undefined));
+  });
 });

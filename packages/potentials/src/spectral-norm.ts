@@ -11,7 +11,8 @@ export interface SpectralNormEstimate {
  * Estimates the spectral norm of a map's linear part by `iterations` power iterations on
  * LᵀL, starting from `start` ([1, inputSize], any nonzero vector; not disposed).
  * σ̂ = sqrt(‖LᵀL v‖) for the last unit v, a lower bound that converges to σ from below.
- * `adjoint` defaults to `map.adjoint` (pass a frozen one to skip per-call work).
+ * `adjoint` defaults to `map.adjoint` (pass a frozen one to skip per-call work); a map's own
+ * `powerIterations`, when it has one, runs instead.
  */
 export function estimateSpectralNorm(
   map: LinearMap,
@@ -20,6 +21,8 @@ export function estimateSpectralNorm(
   adjoint: (output: tf.Tensor2D) => tf.Tensor2D = (output) => map.adjoint(output),
 ): SpectralNormEstimate {
   if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`power iteration needs iterations ≥ 1, got ${iterations}`);
+  const fast = map.powerIterations?.(start, iterations);
+  if (fast !== undefined) return fast;
   return tf.tidy(() => {
     // sqrt(sum(square)) rather than tf.norm: fewer kernels, and per-kernel overhead dominates here.
     const length = (v: tf.Tensor) => tf.sqrt(tf.sum(tf.square(v))) as tf.Scalar;

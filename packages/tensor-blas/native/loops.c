@@ -17,7 +17,7 @@
 #endif
 
 /* The ABI this file implements; the loader refuses a library built from another version. */
-EXPORT int32_t lg_loops_version(void) { return 2; }
+EXPORT int32_t lg_loops_version(void) { return 3; }
 
 /*
  * APGD's L-infinity momentum step (Croce & Hein 2020) on the listed rows of `width` values:
@@ -90,6 +90,58 @@ EXPORT float lg_max_abs_difference(int64_t n, const float *a, const float *b) {
   float result;
   memcpy(&result, &largest, sizeof result);
   return result;
+}
+
+/* sqrt of the sum of squares, accumulated in double. */
+static float euclidean_norm(const float *x, int32_t n) {
+  double sum = 0;
+  for (int32_t i = 0; i < n; i++) sum += (double)x[i] * x[i];
+  return (float)sqrt(sum);
+}
+
+/*
+ * `iterations` power iterations on K K^T for a dense map's kernel K [rows = in, cols = out]
+ * (row-major, as tfjs stores it) from `start` [rows], as @liftguard/potentials'
+ * estimateSpectralNorm: v = start / (|start| + 1e-30), then per iteration w = (v K) K^T,
+ * s = |w|, v = w / (s + 1e-30). Writes the last v to `vector` and returns the last s (the
+ * estimate of sigma^2); -1 when it could not allocate. The dot products keep eight partial sums
+ * (which vectorize), so the values differ from tfjs' matMul in the last bits: this one is not a
+ * bit-for-bit replacement. Spectral-norm estimates of small layers are a dozen kernels per
+ * iteration in tensor form, and a lifted solve runs them every batch.
+ */
+EXPORT float lg_gram_power_iterations(int32_t rows, int32_t cols, const float *k, const float *start,
+                                      int32_t iterations, float *vector) {
+  float *u = malloc(sizeof(float) * (size_t)(cols > 0 ? cols : 1));
+  if (u == NULL) return -1;
+  const float first = euclidean_norm(start, rows) + 1e-30f;
+  for (int32_t i = 0; i < rows; i++) vector[i] = start[i] / first;
+  float squared = 0;
+  for (int32_t t = 0; t < iterations; t++) {
+    /* u = v K: one scaled row of K per entry of v. */
+    for (int32_t j = 0; j < cols; j++) u[j] = 0;
+    for (int32_t i = 0; i < rows; i++) {
+      const float vi = vector[i];
+      const float *row = k + (int64_t)i * cols;
+      for (int32_t j = 0; j < cols; j++) u[j] += vi * row[j];
+    }
+    /* w = K u into `vector` (v is no longer needed). */
+    for (int32_t i = 0; i < rows; i++) {
+      const float *row = k + (int64_t)i * cols;
+      float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int32_t j = 0;
+      for (; j + 8 <= cols; j += 8)
+        for (int32_t l = 0; l < 8; l++) partial[l] += row[j + l] * u[j + l];
+      float tail = 0;
+      for (; j < cols; j++) tail += row[j] * u[j];
+      vector[i] = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+                  ((partial[4] + partial[5]) + (partial[6] + partial[7])) + tail;
+    }
+    squared = euclidean_norm(vector, rows);
+    const float scale = squared + 1e-30f;
+    for (int32_t i = 0; i < rows; i++) vector[i] /= scale;
+  }
+  free(u);
+  return squared;
 }
 
 /* JavaScript's Math.min / Math.max on doubles (NaN wins), for bit-equal results. */

@@ -5,6 +5,7 @@ import { dnnlKernels } from './dnnl-conv-kernels.js';
 import { loadDnnlLibrary, type DnnlLibrary } from './dnnl-library.js';
 import { blasMatMul } from './matmul-kernels.js';
 import { adamStepKernel, adamStepKernelName } from './adam-kernel.js';
+import { gramPowerIterationsKernel, gramPowerIterationsKernelName } from './gram-power-iterations-kernel.js';
 import { maxAbsDifferencesKernel, maxAbsDifferencesKernelName } from './max-abs-differences-kernel.js';
 import { loadLoopsLibrary, type LoopsLibrary } from './loops-library.js';
 
@@ -46,7 +47,7 @@ export interface BlasStatus {
   kernels: string[];
   /** The library's thread count when it reports one. */
   threads: number | null;
-  /** "compiled loops" when this package's fused C loops are loaded (Adam, APGD's step, FAB's projection, a solver's per-round changes); null when not. */
+  /** "compiled loops" when this package's fused C loops are loaded (Adam, APGD's step, FAB's projection, a solver's per-round changes, dense spectral-norm estimates); null when not. */
   loops: string | null;
 }
 
@@ -131,7 +132,8 @@ export function enableBlas(options: EnableBlasOptions = {}): BlasStatus {
     loadedLoops = loops;
     replace(adamStepKernelName, backendName, getKernel(adamStepKernelName, backendName), adamStepKernel(loops));
     replace(maxAbsDifferencesKernelName, backendName, getKernel(maxAbsDifferencesKernelName, backendName), maxAbsDifferencesKernel(loops));
-    loopKernelNames.push(adamStepKernelName, maxAbsDifferencesKernelName);
+    replace(gramPowerIterationsKernelName, backendName, getKernel(gramPowerIterationsKernelName, backendName), gramPowerIterationsKernel(loops));
+    loopKernelNames.push(adamStepKernelName, maxAbsDifferencesKernelName, gramPowerIterationsKernelName);
   } else whyNot.push(`compiled loops: ${loops.reason}`);
   const kernels = [...blasKernelNames.filter((k) => !dnnlKernelNames.includes(k)), ...dnnlKernelNames, ...loopKernelNames];
   if (kernels.length === 0) {

@@ -6,3 +6,4 @@ export { convUsesBlas, minOutputPixels, minPatchTimesChannels } from './conv2d-k
 export { loadLoopsLibrary, type LoopsLibrary, type LoopsLoadFailure, type LinfMomentumStep, type FabProjection, type AdamStep } from './loops-library.js';
 export { adamStepKernelName, type AdamStepAttrs } from './adam-kernel.js';
 export { maxAbsDifferencesKernelName } from './max-abs-differences-kernel.js';
+export { gramPowerIterationsKernelName } from './gram-power-iterations-kernel.js';

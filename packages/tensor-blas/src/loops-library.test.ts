@@ -81,4 +81,35 @@ describe.skipIf(loops === null)('the compiled loops equal their formulas bit for
     withInfinity[17] = -Infinity;
     expect(loops!.maxAbsDifference(n, a, withInfinity)).toBe(Infinity);
   });
+
+  it('power iterations on K Kᵀ: the recurrence in float64 to float rounding, and σ² of a kernel with known singular values', () => {
+    const [rows, cols] = [23, 11];
+    const k = wave(rows * cols, 9);
+    const start = wave(rows, 10);
+    const iterations = 4;
+    // The recurrence of estimateSpectralNorm, in float64.
+    let v = Array.from(start);
+    const unit = (x: number[]) => {
+      const norm = Math.sqrt(x.reduce((s, y) => s + y * y, 0));
+      return { norm, unit: x.map((y) => y / (norm + 1e-30)) };
+    };
+    v = unit(v).unit;
+    let squared = 0;
+    for (let t = 0; t < iterations; t++) {
+      const u = Array.from({ length: cols }, (_, j) => v.reduce((s, vi, i) => s + vi * k[i * cols + j]!, 0));
+      const w = Array.from({ length: rows }, (_, i) => u.reduce((s, uj, j) => s + k[i * cols + j]! * uj, 0));
+      ({ norm: squared, unit: v } = unit(w));
+    }
+    const vector = new Float32Array(rows);
+    const value = loops!.gramPowerIterations(rows, cols, k, start, iterations, vector);
+    expect(Math.abs(value - squared)).toBeLessThan(1e-5 * squared);
+    expect(Math.max(...Array.from(vector, (x, i) => Math.abs(x - v[i]!)))).toBeLessThan(1e-5);
+    // K [4, 3] with singular values 3, 2, 0.5 on its diagonal: σ̂² → 9 from below, v → ±e₁.
+    const diagonal = Float32Array.from([3, 0, 0, 0, 2, 0, 0, 0, 0.5, 0, 0, 0]);
+    const e = new Float32Array(4);
+    const converged = loops!.gramPowerIterations(4, 3, diagonal, Float32Array.from([1, 1, 1, 1]), 40, e);
+    expect(converged).toBeLessThanOrEqual(9 * (1 + 1e-6));
+    expect(Math.abs(converged - 9)).toBeLessThan(1e-5);
+    expect(Math.abs(Math.abs(e[0]!) - 1)).toBeLessThan(1e-6);
+  });
 });

@@ -56,6 +56,12 @@ export type FabProjection = (
 /** max |a_i − b_i| over n ≥ 1 float32 values, NaN when a difference is (see native/loops.c). */
 export type MaxAbsDifference = (n: number, a: Float32Array, b: Float32Array) => number;
 
+/**
+ * Power iterations on K Kᵀ for a dense kernel K [rows, cols] from `start` [rows] (see
+ * native/loops.c): the last unit vector into `vector`, σ̂² returned; -1 when it could not allocate.
+ */
+export type GramPowerIterations = (rows: number, cols: number, k: Float32Array, start: Float32Array, iterations: number, vector: Float32Array) => number;
+
 /** The compiled fused loops. */
 export interface LoopsLibrary {
   path: string;
@@ -63,6 +69,7 @@ export interface LoopsLibrary {
   fabProjection: FabProjection;
   adamStep: AdamStep;
   maxAbsDifference: MaxAbsDifference;
+  gramPowerIterations: GramPowerIterations;
 }
 
 export interface LoopsLoadFailure {
@@ -70,7 +77,7 @@ export interface LoopsLoadFailure {
 }
 
 // native/loops.c's lg_loops_version.
-const abiVersion = 2;
+const abiVersion = 3;
 
 /**
  * Loads the fused loops this package compiled at build time (or the file in
@@ -97,6 +104,9 @@ export function loadLoopsLibrary(requested: string | undefined = process.env.LIF
         'void lg_adam_step(int64_t n, const float *w, const float *m, const float *v, const float *g, float step, float b1c, float b2c, float ic2, float eps, float *wOut, float *mOut, float *vOut)',
       ) as AdamStep,
       maxAbsDifference: lib.func('float lg_max_abs_difference(int64_t n, const float *a, const float *b)') as MaxAbsDifference,
+      gramPowerIterations: lib.func(
+        'float lg_gram_power_iterations(int32_t rows, int32_t cols, const float *k, const float *start, int32_t iterations, float *vector)',
+      ) as GramPowerIterations,
     };
   } catch (error) {
     return { reason: `${path}: ${firstLine(error)}` };

@@ -39,6 +39,7 @@ export {
 } from './memory.js';
 export { Random, type Seed } from './random.js';
 export { maxAbsDifferences } from './max-abs-differences.js';
+export { gramPowerIterations } from './gram-power-iterations.js';
 export { conformanceCases, type ConformanceCase, type InputSpec, type InputDomain } from './conformance/cases.js';
 export {
   runConformance,
