@@ -322,8 +322,17 @@ for eps in cfg['epsilons']:
             times.append((time.perf_counter() - start) * 1000)
         row[key + 'Ms'] = sorted(times)[len(times) // 2]
     if cfg['suite']:
-        torch.manual_seed(cfg['seed'])
-        row['suite'] = standard_suite(eps)
+        # The median of `repeats` runs per ε and per stage, as on the LiftGuard side.
+        runs = []
+        for _ in range(int(cfg.get('repeats', 1))):
+            torch.manual_seed(cfg['seed'])
+            runs.append(standard_suite(eps))
+        middle = lambda values: sorted(values)[len(values) // 2]
+        suite = runs[0]
+        suite['ms'] = middle([run['ms'] for run in runs])
+        for k, stage in enumerate(suite['stages']):
+            stage['ms'] = middle([run['stages'][k]['ms'] for run in runs])
+        row['suite'] = suite
     rows.append(row)
 print(json.dumps({
     'torch': torch.__version__,
