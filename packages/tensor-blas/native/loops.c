@@ -17,7 +17,7 @@
 #endif
 
 /* The ABI this file implements; the loader refuses a library built from another version. */
-EXPORT int32_t lg_loops_version(void) { return 3; }
+EXPORT int32_t lg_loops_version(void) { return 4; }
 
 /*
  * APGD's L-infinity momentum step (Croce & Hein 2020) on the listed rows of `width` values:
@@ -90,6 +90,17 @@ EXPORT float lg_max_abs_difference(int64_t n, const float *a, const float *b) {
   float result;
   memcpy(&result, &largest, sizeof result);
   return result;
+}
+
+/*
+ * sign(x) over n float32 values as tfjs' cpu backend and @liftguard/tensor's heap Sign: 1, -1,
+ * and 0 for +-0 and NaN. PGD's L-infinity step takes the sign of the whole input gradient.
+ */
+EXPORT void lg_sign(int64_t n, const float *x, float *out) {
+  for (int64_t i = 0; i < n; i++) {
+    const float v = x[i];
+    out[i] = (float)((v > 0) - (v < 0));
+  }
 }
 
 /* sqrt of the sum of squares, accumulated in double. */

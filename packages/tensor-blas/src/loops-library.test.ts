@@ -112,4 +112,12 @@ describe.skipIf(loops === null)('the compiled loops equal their formulas bit for
     expect(Math.abs(converged - 9)).toBeLessThan(1e-5);
     expect(Math.abs(Math.abs(e[0]!) - 1)).toBeLessThan(1e-6);
   });
+
+  it('sign: 1, −1, and 0 for ±0 and NaN; subnormals keep their sign', () => {
+    const x = Float32Array.from([3.5, -2, 0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, ...wave(997, 11)]);
+    const out = new Float32Array(x.length).fill(7);
+    loops!.sign(x.length, x, out);
+    expect(Array.from(out)).toEqual(Array.from(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)));
+    expect(Object.is(out[3], 0)).toBe(true);
+  });
 });

@@ -62,6 +62,9 @@ export type MaxAbsDifference = (n: number, a: Float32Array, b: Float32Array) => 
  */
 export type GramPowerIterations = (rows: number, cols: number, k: Float32Array, start: Float32Array, iterations: number, vector: Float32Array) => number;
 
+/** sign(x) over n float32 values: ±1, and 0 for ±0 and NaN (see native/loops.c). */
+export type SignLoop = (n: number, x: Float32Array, out: Float32Array) => void;
+
 /** The compiled fused loops. */
 export interface LoopsLibrary {
   path: string;
@@ -70,6 +73,7 @@ export interface LoopsLibrary {
   adamStep: AdamStep;
   maxAbsDifference: MaxAbsDifference;
   gramPowerIterations: GramPowerIterations;
+  sign: SignLoop;
 }
 
 export interface LoopsLoadFailure {
@@ -77,7 +81,7 @@ export interface LoopsLoadFailure {
 }
 
 // native/loops.c's lg_loops_version.
-const abiVersion = 3;
+const abiVersion = 4;
 
 /**
  * Loads the fused loops this package compiled at build time (or the file in
@@ -107,6 +111,7 @@ export function loadLoopsLibrary(requested: string | undefined = process.env.LIF
       gramPowerIterations: lib.func(
         'float lg_gram_power_iterations(int32_t rows, int32_t cols, const float *k, const float *start, int32_t iterations, float *vector)',
       ) as GramPowerIterations,
+      sign: lib.func('void lg_sign(int64_t n, const float *x, float *out)') as SignLoop,
     };
   } catch (error) {
     return { reason: `${path}: ${firstLine(error)}` };

@@ -36,9 +36,14 @@ export type FabProjection = (
  * are built and loaded (the same values, bit for bit); callers keep their JavaScript loop when
  * this is null.
  */
+/** sign(x) over n float32 values: ±1, and 0 for ±0 and NaN (the wasm heap's Sign kernel). */
+export type SignLoop = (n: number, x: Float32Array, out: Float32Array) => void;
+
 export interface NativeLoops {
   linfMomentumStep: LinfMomentumStep;
   fabProjection: FabProjection;
+  /** Absent in @liftguard/tensor-blas before loops ABI 4. */
+  sign?: SignLoop;
 }
 
 let provider: () => NativeLoops | null = () => null;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend.js';
 import { assertNoLeaks } from '../memory.js';
 import { installedFallbacks } from './install-fallbacks.js';
+import { nativeLoops, setNativeLoops } from '../native-loops.js';
 
 const special = [3.5, -2, 0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-45, -1e-45, 1e-38, -3.4e38];
 
@@ -35,6 +36,20 @@ describe('Sign on wasm as one pass over the heap', () => {
     const [wasm, cpu] = [await signOn('wasm', values), await signOn('cpu', values)];
     expect(wasm.length).toBe(values.length);
     expect(wasm.filter((v, i) => v !== cpu[i]).length).toBe(0);
+  });
+
+  it('the compiled loop (with @liftguard/tensor-blas\' loops) and the JavaScript pass agree value for value', async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    if (process.env.CI === 'true') expect(nativeLoops()?.sign).toBeDefined();
+    const values = Float32Array.from([...special, ...Array.from({ length: 100_003 }, (_, i) => Math.cos(i * 1.7) * (i % 5 === 0 ? 0 : 1))]);
+    const compiled = await signOn('wasm', values);
+    setNativeLoops(null);
+    try {
+      expect(await signOn('wasm', values)).toEqual(compiled);
+    } finally {
+      setNativeLoops(undefined);
+    }
+    expect(compiled.slice(0, special.length)).toEqual(special.map((v) => (v > 0 ? 1 : v < 0 ? -1 : 0)));
   });
 
   it('int32 input goes to the native kernel', async () => {

@@ -1,9 +1,11 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { nativeLoops } from '../native-loops.js';
 import { heapOffset, isWasmHeapBackend } from './wasm-heap-backend.js';
 import { restoreKernel, wrapKernel } from './wrap-kernel.js';
 
 /**
- * Sign as one branch-free JavaScript pass over the wasm heap. wasm's own Sign branches on every
+ * Sign as one branch-free pass over the wasm heap (compiled where @liftguard/tensor-blas' loops
+ * run, else JavaScript). wasm's own Sign branches on every
  * value, ~7 ns a value on gradients (whose signs are random) — 30× its Multiply; the L∞ step of
  * PGD/FGSM takes one sign of the whole input per step (5 ms of a 29 ms CNNLight step on 1,000
  * images). Same values as the cpu backend: ±1, and 0 for ±0 and NaN.
@@ -19,6 +21,12 @@ function heapSign(original: Parameters<Parameters<typeof wrapKernel>[2]>[0]): Ke
     const heap = backend.wasm.HEAPU8.buffer;
     const input = new Float32Array(heap, heapOffset(backend, x), size);
     const output = new Float32Array(heap, heapOffset(backend, out), size);
+    // The compiled loop where @liftguard/tensor-blas' loops run (the same values, vectorized).
+    const compiled = nativeLoops()?.sign;
+    if (compiled !== undefined) {
+      compiled(size, input, output);
+      return out;
+    }
     // Branch-free: gradient signs are random, and a mispredicted branch per value costs 4×.
     for (let i = 0; i < size; i++) {
       const v = input[i]!;
