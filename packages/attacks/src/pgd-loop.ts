@@ -51,10 +51,10 @@ export function* projectedGradientSteps(
         adversarial = replace(
           current,
           tf.tidy(() => {
-            const moved = tf.add(
-              current,
-              tf.mul(norm.normalizeGradient(gradient(current)), step),
-            );
+            const g = gradient(current);
+            const fused = norm.projectedStep?.(current, g, x, step, epsilon, bounds);
+            if (fused) return fused;
+            const moved = tf.add(current, tf.mul(norm.normalizeGradient(g), step));
             return clipToBounds(tf.add(x, norm.project(tf.sub(moved, x), epsilon)), bounds);
           }),
         );

@@ -17,7 +17,7 @@
 #endif
 
 /* The ABI this file implements; the loader refuses a library built from another version. */
-EXPORT int32_t lg_loops_version(void) { return 4; }
+EXPORT int32_t lg_loops_version(void) { return 5; }
 
 /*
  * APGD's L-infinity momentum step (Croce & Hein 2020) on the listed rows of `width` values:
@@ -100,6 +100,27 @@ EXPORT void lg_sign(int64_t n, const float *x, float *out) {
   for (int64_t i = 0; i < n; i++) {
     const float v = x[i];
     out[i] = (float)((v > 0) - (v < 0));
+  }
+}
+
+/*
+ * One L-infinity PGD step over n float32 values, as @liftguard/attacks' loop composes it from
+ * tfjs ops: moved = current + sign(g)*step, d = clip(moved - x, -eps, eps), r = x + d, then
+ * clip(r, low, high) when `bounded`. The same float32 operations in the same order (no fused
+ * multiply-add), so the values are equal bit for bit; seven kernels' passes over the input become one.
+ */
+EXPORT void lg_linf_pgd_step(int64_t n, const float *current, const float *grad, const float *x,
+                             float step, float eps, int32_t bounded, float low, float high,
+                             float *out) {
+  const float below = -eps;
+  for (int64_t i = 0; i < n; i++) {
+    const float g = grad[i];
+    const float moved = current[i] + (float)((g > 0) - (g < 0)) * step;
+    float d = moved - x[i];
+    d = d < below ? below : (d > eps ? eps : d);
+    float r = x[i] + d;
+    if (bounded) r = r < low ? low : (r > high ? high : r);
+    out[i] = r;
   }
 }
 

@@ -6,6 +6,7 @@ import { loadDnnlLibrary, type DnnlLibrary } from './dnnl-library.js';
 import { blasMatMul } from './matmul-kernels.js';
 import { adamStepKernel, adamStepKernelName } from './adam-kernel.js';
 import { gramPowerIterationsKernel, gramPowerIterationsKernelName } from './gram-power-iterations-kernel.js';
+import { linfStepKernel, linfStepKernelName } from './linf-step-kernel.js';
 import { maxAbsDifferencesKernel, maxAbsDifferencesKernelName } from './max-abs-differences-kernel.js';
 import { loadLoopsLibrary, type LoopsLibrary } from './loops-library.js';
 
@@ -47,7 +48,7 @@ export interface BlasStatus {
   kernels: string[];
   /** The library's thread count when it reports one. */
   threads: number | null;
-  /** "compiled loops" when this package's fused C loops are loaded (Adam, APGD's step, FAB's projection, a solver's per-round changes, dense spectral-norm estimates); null when not. */
+  /** "compiled loops" when this package's fused C loops are loaded (Adam, the L∞ PGD and APGD steps, FAB's projection, Sign, a solver's per-round changes, dense spectral-norm estimates); null when not. */
   loops: string | null;
 }
 
@@ -133,7 +134,8 @@ export function enableBlas(options: EnableBlasOptions = {}): BlasStatus {
     replace(adamStepKernelName, backendName, getKernel(adamStepKernelName, backendName), adamStepKernel(loops));
     replace(maxAbsDifferencesKernelName, backendName, getKernel(maxAbsDifferencesKernelName, backendName), maxAbsDifferencesKernel(loops));
     replace(gramPowerIterationsKernelName, backendName, getKernel(gramPowerIterationsKernelName, backendName), gramPowerIterationsKernel(loops));
-    loopKernelNames.push(adamStepKernelName, maxAbsDifferencesKernelName, gramPowerIterationsKernelName);
+    replace(linfStepKernelName, backendName, getKernel(linfStepKernelName, backendName), linfStepKernel(loops));
+    loopKernelNames.push(adamStepKernelName, maxAbsDifferencesKernelName, gramPowerIterationsKernelName, linfStepKernelName);
   } else whyNot.push(`compiled loops: ${loops.reason}`);
   const kernels = [...blasKernelNames.filter((k) => !dnnlKernelNames.includes(k)), ...dnnlKernelNames, ...loopKernelNames];
   if (kernels.length === 0) {

@@ -7,3 +7,4 @@ export { loadLoopsLibrary, type LoopsLibrary, type LoopsLoadFailure, type LinfMo
 export { adamStepKernelName, type AdamStepAttrs } from './adam-kernel.js';
 export { maxAbsDifferencesKernelName } from './max-abs-differences-kernel.js';
 export { gramPowerIterationsKernelName } from './gram-power-iterations-kernel.js';
+export { linfStepKernelName, type LinfStepAttrs } from './linf-step-kernel.js';

@@ -120,4 +120,24 @@ describe.skipIf(loops === null)('the compiled loops equal their formulas bit for
     expect(Array.from(out)).toEqual(Array.from(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)));
     expect(Object.is(out[3], 0)).toBe(true);
   });
+
+  it('L∞ PGD step: float32 operations in the order of the tensor composition, with and without bounds', () => {
+    const n = 1009;
+    const f = Math.fround;
+    const x = Float32Array.from(wave(n, 12), (v) => (v + 1) / 2);
+    const current = Float32Array.from(x, (v, i) => f(v + 0.1 * Math.sin(i * 0.7)));
+    const grad = Float32Array.from(wave(n, 13), (v, i) => (i % 9 === 0 ? 0 : v));
+    const [step, eps] = [f(0.025), f(0.1)];
+    const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
+    for (const bounded of [1, 0]) {
+      const out = new Float32Array(n);
+      loops!.linfPgdStep(n, current, grad, x, step, eps, bounded, 0, 1, out);
+      for (let i = 0; i < n; i++) {
+        const sign = grad[i]! > 0 ? 1 : grad[i]! < 0 ? -1 : 0;
+        const moved = f(current[i]! + f(sign * step));
+        const r = f(x[i]! + clamp(f(moved - x[i]!), -eps, eps));
+        expect(out[i]).toBe(bounded ? clamp(r, 0, 1) : r);
+      }
+    }
+  });
 });

@@ -65,6 +65,23 @@ export type GramPowerIterations = (rows: number, cols: number, k: Float32Array, 
 /** sign(x) over n float32 values: ±1, and 0 for ±0 and NaN (see native/loops.c). */
 export type SignLoop = (n: number, x: Float32Array, out: Float32Array) => void;
 
+/**
+ * One L∞ PGD step over n float32 values: clip(x + clip(current + sign(g)·step − x, ±ε), low, high),
+ * the bounds only when `bounded` is 1 (see native/loops.c).
+ */
+export type LinfPgdStep = (
+  n: number,
+  current: Float32Array,
+  grad: Float32Array,
+  x: Float32Array,
+  step: number,
+  epsilon: number,
+  bounded: number,
+  low: number,
+  high: number,
+  out: Float32Array,
+) => void;
+
 /** The compiled fused loops. */
 export interface LoopsLibrary {
   path: string;
@@ -74,6 +91,7 @@ export interface LoopsLibrary {
   maxAbsDifference: MaxAbsDifference;
   gramPowerIterations: GramPowerIterations;
   sign: SignLoop;
+  linfPgdStep: LinfPgdStep;
 }
 
 export interface LoopsLoadFailure {
@@ -81,7 +99,7 @@ export interface LoopsLoadFailure {
 }
 
 // native/loops.c's lg_loops_version.
-const abiVersion = 4;
+const abiVersion = 5;
 
 /**
  * Loads the fused loops this package compiled at build time (or the file in
@@ -112,6 +130,9 @@ export function loadLoopsLibrary(requested: string | undefined = process.env.LIF
         'float lg_gram_power_iterations(int32_t rows, int32_t cols, const float *k, const float *start, int32_t iterations, float *vector)',
       ) as GramPowerIterations,
       sign: lib.func('void lg_sign(int64_t n, const float *x, float *out)') as SignLoop,
+      linfPgdStep: lib.func(
+        'void lg_linf_pgd_step(int64_t n, const float *current, const float *grad, const float *x, float step, float eps, int32_t bounded, float low, float high, float *out)',
+      ) as LinfPgdStep,
     };
   } catch (error) {
     return { reason: `${path}: ${firstLine(error)}` };

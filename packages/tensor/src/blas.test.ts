@@ -230,7 +230,7 @@ describe('the plain wasm path', () => {
     expect(blas.active).toBe(true);
     expect(blas.kernels).toEqual(expect.arrayContaining(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']));
     expect(blas.kernels).not.toContain('BatchMatMul');
-    expect(blas.reason).toMatch(/ on oneDNN 2\.\d+\.\d+; (LiftGuardAdamStep, LiftGuardMaxAbsDifferences, LiftGuardGramPowerIterations on compiled loops; )?LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\)$/);
+    expect(blas.reason).toMatch(/ on oneDNN 2\.\d+\.\d+; (LiftGuardAdamStep, LiftGuardMaxAbsDifferences, LiftGuardGramPowerIterations, LiftGuardLinfStep on compiled loops; )?LIFTGUARD_BLAS=\/nonexistent\/libopenblas\.so\.0 could not be used \(.+\)$/);
   });
 
   it.skipIf(!libraryHere)('without the variable the same process setup picks BLAS up', () => {

@@ -40,6 +40,7 @@ export {
 export { Random, type Seed } from './random.js';
 export { maxAbsDifferences } from './max-abs-differences.js';
 export { gramPowerIterations } from './gram-power-iterations.js';
+export { linfProjectedStep } from './linf-projected-step.js';
 export { conformanceCases, type ConformanceCase, type InputSpec, type InputDomain } from './conformance/cases.js';
 export {
   runConformance,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { linfProjectedStep } from '@liftguard/tensor';
 import type { NormStrategy } from './norm-strategy.js';
 import { asRows } from './rows.js';
 
@@ -12,4 +13,6 @@ export const linfNorm: NormStrategy = {
   normalizeGradient: (gradient) => tf.sign(gradient),
   project: (delta, epsilon) => tf.clipByValue(delta, -epsilon, epsilon),
   norms: (delta) => tf.tidy(() => tf.max(tf.abs(asRows(delta)), 1) as tf.Tensor1D),
+  // One compiled kernel where @liftguard/tensor-blas' loops run: seven passes over the input become one.
+  projectedStep: (current, gradient, x, step, epsilon, bounds) => linfProjectedStep(current, gradient, x, step, epsilon, bounds),
 };

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Random, Registrable } from '@liftguard/tensor';
+import type { Bounds } from '../bounds.js';
 
 /** The norms this package ships. */
 export type BuiltInNormName = 'linf' | 'l2' | 'l1';
@@ -27,4 +28,10 @@ export interface NormStrategy extends Registrable {
   project(delta: tf.Tensor, epsilon: number): tf.Tensor;
   /** ‖δ‖ per example, shape [N]: the distance of x + δ from x. */
   norms(delta: tf.Tensor): tf.Tensor1D;
+  /**
+   * Optional fast path of the whole PGD step, x + project(current + step·normalizeGradient(gradient)
+   * − x) clipped to the bounds, with the same values; null when it cannot run here (the loop then
+   * composes the step from the methods above).
+   */
+  projectedStep?(current: tf.Tensor, gradient: tf.Tensor, x: tf.Tensor, step: number, epsilon: number, bounds: Bounds): tf.Tensor | null;
 }
