@@ -22,7 +22,7 @@ function evaluation(candidate: number, pgd: number[], suite: number[] | null, ad
 }
 
 /** One CNNLight entry with |X_adv| = 10, a w̄ and one repaired candidate (k = 3) chosen at M 20, ω 0.6. */
-function entry(options: { clip: boolean; suite: boolean; testCount: number; before: number[]; after: number[]; suiteBefore?: number[]; suiteAfter?: number[]; finishedAt: string; size?: number; load?: number; adaptive?: boolean }): RepairEntry {
+function entry(options: { clip: boolean; suite: boolean; testCount: number; before: number[]; after: number[]; suiteBefore?: number[]; suiteAfter?: number[]; finishedAt: string; size?: number; load?: number; adaptive?: boolean; weights?: string }): RepairEntry {
   const adaptive = options.adaptive ?? true;
   const size = options.size ?? 10;
   const load = options.load ?? 1;
@@ -68,7 +68,7 @@ function entry(options: { clip: boolean; suite: boolean; testCount: number; befo
     ],
     machine: { cpus: 2, loadAverageStart: [load, load, load], loadAverageEnd: [load, load, load] },
   };
-  return { id: entryId(recipe, result, false), quick: false, recipe, pretrainSeconds: null, result, machine: { date: '', node: '', platform: '' }, finishedAt: options.finishedAt };
+  return { id: entryId(recipe, result, false), quick: false, recipe, pretrainSeconds: null, weightsSha256: options.weights ?? 'w1', result, machine: { date: '', node: '', platform: '' }, finishedAt: options.finishedAt };
 }
 
 const unclipped = entry({ clip: false, suite: false, testCount: 10_000, before: acc(50, 5, 1), after: acc(86, 35, 1), finishedAt: '2026-11-21T00:00:00Z' });
@@ -125,6 +125,28 @@ describe('entries merged from several sessions', () => {
     expect(mergedPage).toContain('The runs come from 2 sessions of the same settings');
     expect(mergedPage).toContain('|X_adv| 10 finished 2026-12-07 03:18 UTC (load average 22.0/22.0/22.0 at start');
     expect(mergedPage).toContain(`| ${first.id} | 1.0 s | 0 | max-iterations | yes | 22.0/22.0/22.0 |`);
+  });
+});
+
+describe('entries of other pre-trained weights', () => {
+  const older = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), finishedAt: '2026-12-07T03:18:00Z', weights: 'w0' });
+  const newer = entry({ clip: true, suite: true, testCount: 200, before: acc(61, 11, 0.5), after: acc(87, 30, 0.5), finishedAt: '2026-12-08T03:18:00Z', size: 100, weights: 'w2' });
+
+  it('are not merged into one entry: the new run replaces the runs of the other model', () => {
+    const merged = mergeEntry(mergeEntry({ entries: [], figures: 'svg' }, older), newer);
+    expect(merged.entries).toHaveLength(1);
+    expect(merged.entries[0]!.result.runs.map((r) => r.size)).toEqual([100]);
+    const unknown = { ...older, weightsSha256: undefined };
+    expect(mergeEntry({ entries: [unknown], figures: 'svg' }, newer).entries[0]!.result.runs.map((r) => r.size)).toEqual([100]);
+  });
+
+  it('are never called the same repaired model when a suite row quotes a larger FGSM / PGD entry', () => {
+    const suiteEntry = entry({ clip: true, suite: true, testCount: 1_000, before: acc(61, 9, 0), after: acc(86, 31, 0), suiteBefore: acc(60, 8, 0), suiteAfter: acc(85, 29, 0), finishedAt: '2026-12-08T05:00:00Z', weights: 'w2' });
+    const page = repairMarkdown({ entries: [clippedPgd, suiteEntry], figures: 'svg' });
+    expect(page).toContain(`on 10,000 test images (${clippedPgd.id}, another pre-training of the same recipe, so other weights before and after repair) PGD-40 reads 10.0 → 30.0 % at ε 0.1 (+20.0)`);
+    expect(page).not.toContain('the same repaired model');
+    const unrecorded = repairMarkdown({ entries: [{ ...clippedPgd, weightsSha256: undefined }, suiteEntry], figures: 'svg' });
+    expect(unrecorded).toContain(`(${clippedPgd.id}, the same k; the pre-trained weights of one or both were not recorded, so they may differ)`);
   });
 });
 

@@ -16,6 +16,11 @@ export interface RepairEntry {
   recipe: PretrainRecipe;
   /** Seconds of pre-training in this run (null: loaded from the cache). */
   pretrainSeconds: number | null;
+  /**
+   * SHA-256 of the pre-trained weights the run repaired (absent in entries from before it was
+   * recorded): the model cache can be rebuilt, and a rebuilt recipe is another model.
+   */
+  weightsSha256?: string;
   result: RepairExperimentResult;
   machine: MachineInfo;
   finishedAt: string;
@@ -74,13 +79,20 @@ function runSession(entry: RepairEntry, run: RepairRun): RunSession {
 
 /** Adds (or replaces by id, merging runs of other |X_adv|) an entry; every run keeps the session it was measured in. */
 export function mergeEntry(file: RepairResultsFile, entry: RepairEntry): RepairResultsFile {
-  const previous = file.entries.find((e) => e.id === entry.id);
+  const found = file.entries.find((e) => e.id === entry.id);
+  // Runs on other pre-trained weights (or unknown ones) are another model's: the new entry replaces them.
+  const previous = found !== undefined && sameWeights(found, entry) ? found : undefined;
   const sizes = new Set(entry.result.runs.map((r) => r.size));
   const kept = (previous?.result.runs.filter((r) => !sizes.has(r.size)) ?? []).map((r) => ({ ...r, session: runSession(previous!, r) }));
   const fresh = entry.result.runs.map((r) => ({ ...r, session: runSession(entry, r) }));
   const runs = [...kept, ...fresh].sort((a, b) => a.size - b.size);
   const merged = { ...entry, result: { ...entry.result, runs } };
   return { ...file, entries: [...file.entries.filter((e) => e.id !== entry.id), merged] };
+}
+
+/** Whether two entries repaired the same pre-trained weights (known only when both recorded them). */
+export function sameWeights(a: RepairEntry, b: RepairEntry): boolean {
+  return a.weightsSha256 !== undefined && a.weightsSha256 === b.weightsSha256;
 }
 
 /** One sentence naming each session's sizes, finish time, load and pool time when an entry's runs come from more than one. */
@@ -596,9 +608,18 @@ function suiteSection(file: RepairResultsFile): string[] {
         const la = evaluationOf(largerRun, largerPick.candidate);
         const le = larger.result.config.evaluation.epsilons.indexOf(0.1);
         if (lb?.adaptive && la?.adaptive && le >= 0) {
-          const same = largerRun.pool[largerPick.candidate]!.iteration === run.pool[pick.candidate]!.iteration;
+          const sameK = largerRun.pool[largerPick.candidate]!.iteration === run.pool[pick.candidate]!.iteration;
+          const k = sameK ? 'the same k' : `k = ${largerRun.pool[largerPick.candidate]!.iteration} there`;
+          const known = larger.weightsSha256 !== undefined && entry.weightsSha256 !== undefined;
+          const which = !known
+            ? `${k}; the pre-trained weights of one or both were not recorded, so they may differ`
+            : sameWeights(larger, entry)
+              ? sameK
+                ? 'the same repaired model'
+                : k
+              : 'another pre-training of the same recipe, so other weights before and after repair';
           parts.push(
-            `on ${larger.result.config.testCount.toLocaleString('en-US')} test images (${larger.id}, ${same ? 'the same repaired model' : `k = ${largerRun.pool[largerPick.candidate]!.iteration} there`}) PGD-${larger.result.config.evaluation.pgdSteps} reads ${p1(lb.adaptive.pgd[le]!)} → ${p1(la.adaptive.pgd[le]!)} % at ε 0.1 (${signed(la.adaptive.pgd[le]! - lb.adaptive.pgd[le]!)})`,
+            `on ${larger.result.config.testCount.toLocaleString('en-US')} test images (${larger.id}, ${which}) PGD-${larger.result.config.evaluation.pgdSteps} reads ${p1(lb.adaptive.pgd[le]!)} → ${p1(la.adaptive.pgd[le]!)} % at ε 0.1 (${signed(la.adaptive.pgd[le]! - lb.adaptive.pgd[le]!)})`,
           );
         }
       }

@@ -30,7 +30,7 @@ export const suite: BenchSuite = {
       const pretrained = await pretrainedModel(recipe, data.train, modelDir);
       try {
         const save = async (result: Parameters<typeof entryId>[1]) => {
-          const entry = { id: entryId(recipe, result, quick), quick, recipe, pretrainSeconds: pretrained.trainSeconds, result, machine: machineInfo(), finishedAt: new Date().toISOString() };
+          const entry = { id: entryId(recipe, result, quick), quick, recipe, pretrainSeconds: pretrained.trainSeconds, weightsSha256: pretrained.weightsSha256, result, machine: machineInfo(), finishedAt: new Date().toISOString() };
           await writeRepairResults(root, entry);
         };
         await runRepairExperiment(pretrained.classifier, data.train, data.test, options.experiment, console.log, save);
