@@ -102,10 +102,7 @@ export class LiftedBatch {
 
   /** Batch mean of U^γ at a state, differentiable in the parameters (the state is held fixed). */
   potential(state: readonly tf.Tensor2D[]): tf.Scalar {
-    // With Fenchel-Young potentials the free state is the forward pass, where every E_k and its
-    // θ-gradient vanish exactly: 0 without evaluating the layers (a tenth of an AROVR step).
-    if (state === this.free && this.settings.potential === 'fenchel-young') return tf.scalar(0);
-    return tf.tidy(() => tf.mean(reweightedPotential(this.network, this.x, state, this.gamma)));
+    return this.meanPotential(state, undefined);
   }
 
   /**
@@ -113,8 +110,14 @@ export class LiftedBatch {
    * solved reuses the solver's pre-activations instead of the maps' products.
    */
   potentialValue(state: readonly tf.Tensor2D[]): tf.Scalar {
+    return this.meanPotential(state, this.preActivations.get(state));
+  }
+
+  private meanPotential(state: readonly tf.Tensor2D[], preActivations: tf.Tensor2D[] | undefined): tf.Scalar {
+    // With Fenchel-Young potentials the free state is the forward pass, where every E_k and its
+    // θ-gradient vanish exactly: 0 without evaluating the layers (a tenth of an AROVR step).
     if (state === this.free && this.settings.potential === 'fenchel-young') return tf.scalar(0);
-    return tf.tidy(() => tf.mean(reweightedPotential(this.network, this.x, state, this.gamma, this.preActivations.get(state))));
+    return tf.tidy(() => tf.mean(reweightedPotential(this.network, this.x, state, this.gamma, preActivations)));
   }
 
   /**

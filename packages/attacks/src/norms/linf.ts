@@ -14,5 +14,5 @@ export const linfNorm: NormStrategy = {
   project: (delta, epsilon) => tf.clipByValue(delta, -epsilon, epsilon),
   norms: (delta) => tf.tidy(() => tf.max(tf.abs(asRows(delta)), 1) as tf.Tensor1D),
   // One compiled kernel where @liftguard/tensor-blas' loops run: seven passes over the input become one.
-  projectedStep: (current, gradient, x, step, epsilon, bounds) => linfProjectedStep(current, gradient, x, step, epsilon, bounds),
+  projectedStep: linfProjectedStep,
 };
