@@ -17,7 +17,7 @@
 #endif
 
 /* The ABI this file implements; the loader refuses a library built from another version. */
-EXPORT int32_t lg_loops_version(void) { return 5; }
+EXPORT int32_t lg_loops_version(void) { return 6; }
 
 /*
  * APGD's L-infinity momentum step (Croce & Hein 2020) on the listed rows of `width` values:
@@ -189,19 +189,24 @@ static uint32_t next_pivot(uint32_t *state) {
   return *state = x;
 }
 
-static void swap_pair(double *key, double *weight, int32_t i, int32_t j) {
-  const double k = key[i], w = weight[i];
-  key[i] = key[j];
-  weight[i] = weight[j];
-  key[j] = k;
-  weight[j] = w;
+/* cond ? a : b by masks, never a branch: for choices a branch predictor would miss half the time. */
+static double select_double(int32_t cond, double a, double b) {
+  uint64_t ua, ub;
+  memcpy(&ua, &a, sizeof ua);
+  memcpy(&ub, &b, sizeof ub);
+  const uint64_t mask = (uint64_t)0 - (uint64_t)(cond != 0);
+  const uint64_t bits = (ua & mask) | (ub & ~mask);
+  double out;
+  memcpy(&out, &bits, sizeof out);
+  return out;
 }
 
-/* The r with sum_i a_i*min(r, key_i) = needed, by quickselect over the breakpoints (reorders them). */
-static double solve_piece(double *key, double *weight, int32_t count, double needed) {
+/* The r with saturated + slope*r + sum_i a_i*min(r, key_i) = needed over the open breakpoints
+   left, by quickselect. Each pass keeps the undecided breakpoints at the front in their order
+   (as the JavaScript's swaps do); selects instead of branches, as the pivot splits them at random. */
+static double solve_piece(double *key, double *weight, int32_t open, double needed, double saturated,
+                          double slope) {
   uint32_t state = 0x9e3779b9u;
-  double saturated = 0, slope = 0;
-  int32_t open = count;
   while (open > 0) {
     const double pivot = key[next_pivot(&state) % (uint32_t)open];
     double reach = saturated + slope * pivot;
@@ -210,19 +215,73 @@ static double solve_piece(double *key, double *weight, int32_t count, double nee
     if (reach >= needed) {
       /* r <= pivot: every key >= pivot is unsaturated at r; keep the smaller ones. */
       for (int32_t i = 0; i < open; i++) {
-        if (key[i] >= pivot) slope += weight[i];
-        else swap_pair(key, weight, i, kept++);
+        const double k = key[i], w = weight[i];
+        const int32_t keep = k < pivot;
+        slope += select_double(keep, 0, w);
+        key[kept] = k;
+        weight[kept] = w;
+        kept += keep;
       }
     } else {
       /* r > pivot: every key <= pivot is saturated; keep the larger ones. */
       for (int32_t i = 0; i < open; i++) {
-        if (key[i] <= pivot) saturated += weight[i] * key[i];
-        else swap_pair(key, weight, i, kept++);
+        const double k = key[i], w = weight[i];
+        const int32_t keep = k > pivot;
+        saturated += select_double(keep, 0, w * k);
+        key[kept] = k;
+        weight[kept] = w;
+        kept += keep;
       }
     }
     open = kept;
   }
   return slope > 0 ? js_max(needed - saturated, 0) / slope : INFINITY;
+}
+
+/* Buckets the breakpoints are counted into before the exact search, as in hyperplane-projection.ts. */
+#define FAB_BUCKETS 64
+
+/* The bucket of a key in [0, largest]: monotone in the key, so lower buckets hold smaller keys. */
+static int32_t fab_bucket(double key, double scale) {
+  /* Clamped by selects (keys tie at the top), then truncated: floor for at >= 0, no libm call. */
+  const double at = select_double(key * scale > 0, key * scale, 0);
+  return (int32_t)select_double(at < FAB_BUCKETS, at, FAB_BUCKETS - 1);
+}
+
+/* The r <= largest with sum_i a_i*min(r, key_i) = needed: the bucket holding r from the reach at
+   each bucket's largest key, then the exact search over that bucket's breakpoints only. */
+static double solve_bucketed(double *key, double *weight, int32_t count, double needed, double largest) {
+  double bucket_weight[FAB_BUCKETS] = {0}, bucket_reach[FAB_BUCKETS] = {0}, bucket_top[FAB_BUCKETS],
+         weight_above[FAB_BUCKETS];
+  for (int32_t b = 0; b < FAB_BUCKETS; b++) bucket_top[b] = -1;
+  const double scale = FAB_BUCKETS / largest;
+  for (int32_t i = 0; i < count; i++) {
+    const int32_t b = fab_bucket(key[i], scale);
+    bucket_weight[b] += weight[i];
+    bucket_reach[b] += weight[i] * key[i];
+    bucket_top[b] = select_double(key[i] > bucket_top[b], key[i], bucket_top[b]);
+  }
+  weight_above[FAB_BUCKETS - 1] = 0;
+  for (int32_t b = FAB_BUCKETS - 2; b >= 0; b--) weight_above[b] = weight_above[b + 1] + bucket_weight[b + 1];
+  double below = 0;
+  int32_t chosen = -1;
+  for (int32_t b = 0; b < FAB_BUCKETS; b++) {
+    if (bucket_top[b] < 0) continue;
+    if (below + bucket_reach[b] + bucket_top[b] * weight_above[b] >= needed) {
+      chosen = b;
+      break;
+    }
+    below += bucket_reach[b];
+  }
+  if (chosen < 0) return INFINITY;
+  int32_t open = 0;
+  for (int32_t i = 0; i < count; i++) {
+    const double k = key[i], w = weight[i];
+    key[open] = k;
+    weight[open] = w;
+    open += fab_bucket(k, scale) == chosen;
+  }
+  return solve_piece(key, weight, open, needed, below, weight_above[chosen]);
 }
 
 /*
@@ -248,25 +307,30 @@ EXPORT int32_t lg_fab_projection(int32_t rows, int32_t d, const float *points, c
     const double needed = fabs(gap);
     if (needed == 0) continue;
     int32_t count = 0;
-    double full = 0;
+    double full = 0, largest = 0;
     for (int32_t i = 0; i < d; i++) {
       const double wi = (double)n[i] * orientation, ti = t[i];
-      const double r = wi > 0 ? b1 - ti : (wi < 0 ? ti - b0 : 0);
-      room[i] = r > 0 ? r : 0;
-      if (wi == 0) continue;
-      const double magnitude = wi < 0 ? -wi : wi;
-      weight[count] = l2 ? magnitude * magnitude : magnitude;
-      key[count] = l2 ? room[i] / magnitude : room[i];
-      full += weight[count] * key[count];
-      count++;
+      /* The room along sign(w_i), by selects: the signs of a gradient are a coin toss per pixel. */
+      const double r = select_double(wi > 0, b1 - ti, ti - b0);
+      const double room_i = select_double(r > 0, r, 0);
+      room[i] = room_i;
+      const double magnitude = fabs(wi);
+      const double a = l2 ? magnitude * magnitude : magnitude, k = l2 ? room_i / magnitude : room_i;
+      /* A zero weight never moves: it is left out of the breakpoints (kept = 0 overwrites it). */
+      const int32_t kept = wi != 0;
+      weight[count] = a;
+      key[count] = k;
+      full += select_double(kept, a * k, 0);
+      largest = select_double(kept && k > largest, k, largest);
+      count += kept;
     }
     if (count == 0) continue;
-    const double parameter = full >= needed ? solve_piece(key, weight, count, needed) : INFINITY;
+    const double parameter = full >= needed ? solve_bucketed(key, weight, count, needed, largest) : INFINITY;
     for (int32_t i = 0; i < d; i++) {
       const double wi = (double)n[i] * orientation;
-      if (wi == 0) continue;
-      const double move = l2 ? parameter * (wi < 0 ? -wi : wi) : parameter;
-      o[i] = (float)((wi > 0 ? 1 : -1) * js_min(move, room[i]));
+      const double move = l2 ? parameter * fabs(wi) : parameter;
+      const float step = (float)(select_double(wi > 0, 1, -1) * js_min(move, room[i]));
+      o[i] = wi != 0 ? step : o[i];
     }
   }
   free(scratch);

@@ -99,7 +99,7 @@ export interface LoopsLoadFailure {
 }
 
 // native/loops.c's lg_loops_version.
-const abiVersion = 5;
+const abiVersion = 6;
 
 /**
  * Loads the fused loops this package compiled at build time (or the file in

@@ -51,12 +51,20 @@ function unboxedProjection(
   }) as tf.Tensor2D;
 }
 
+/** Buckets the breakpoints are counted into before the exact search; the compiled loop uses as many. */
+const bucketCount = 64;
+
 /** Per-row work arrays, allocated once per call. */
 class RowScratch {
   readonly room: Float64Array;
   // The breakpoints not yet placed on either side of the solution, with their weights.
   readonly key: Float64Array;
   readonly weight: Float64Array;
+  // Per bucket: Σ a_i, Σ a_i·key_i, the largest key (−1 when empty), Σ a_i over the buckets above.
+  readonly bucketWeight = new Float64Array(bucketCount);
+  readonly bucketReach = new Float64Array(bucketCount);
+  readonly bucketTop = new Float64Array(bucketCount);
+  readonly weightAbove = new Float64Array(bucketCount);
   // xorshift32 state for the pivots: fixed per row, so seeded runs sum in the same order.
   private state = 1;
   constructor(d: number) {
@@ -82,8 +90,9 @@ class RowScratch {
  * One row, exactly: orient w so that ⟨w, δ⟩ = c ≥ 0 is needed; each coordinate moves along
  * sign(w_i) by min(r, room_i) (L∞) or min(r·|w_i|, room_i) (L2), where room_i is what the box
  * allows. Then ⟨w, δ(r)⟩ = Σ a_i·min(r, key_i) with a_i = |w_i|, key_i = room_i (L∞) or
- * a_i = w_i², key_i = room_i/|w_i| (L2): increasing and piecewise linear in r. A quickselect
- * over the breakpoints (expected O(d), no sort) finds the piece, solved in closed form.
+ * a_i = w_i², key_i = room_i/|w_i| (L2): increasing and piecewise linear in r. Buckets, then a
+ * quickselect over one bucket's breakpoints (expected O(d), no sort), find the piece, solved in
+ * closed form.
  */
 function projectRow(
   points: ArrayLike<number>,
@@ -107,6 +116,7 @@ function projectRow(
   let count = 0;
   // The reach with every coordinate at its room: the most the box allows.
   let full = 0;
+  let largest = 0;
   for (let i = 0; i < d; i++) {
     const wi = normals[at + i]! * orientation;
     const ti = points[at + i]!;
@@ -118,10 +128,11 @@ function projectRow(
     weight[count] = norm === 'linf' ? magnitude : magnitude * magnitude;
     key[count] = norm === 'linf' ? room[i]! : room[i]! / magnitude;
     full += weight[count]! * key[count]!;
+    if (key[count]! > largest) largest = key[count]!;
     count++;
   }
   if (count === 0) return;
-  const parameter = full >= needed ? solvePiece(key, weight, count, needed, s) : Infinity;
+  const parameter = full >= needed ? solveBucketed(key, weight, count, needed, largest, s) : Infinity;
   for (let i = 0; i < d; i++) {
     const wi = normals[at + i]! * orientation;
     if (wi === 0) continue;
@@ -130,17 +141,57 @@ function projectRow(
   }
 }
 
+/** The bucket of a key in [0, largest]: monotone in the key, so lower buckets hold smaller keys. */
+function bucketOf(key: number, scale: number): number {
+  const at = key * scale > 0 ? key * scale : 0;
+  return at < bucketCount ? Math.floor(at) : bucketCount - 1;
+}
+
 /**
- * The r ≤ max key with Σ a_i·min(r, key_i) = needed. Breakpoints are split around random
- * pivots: those certainly below r add a_i·key_i (saturated), those above add a_i·r (slope).
- * Reorders key and weight.
+ * The r ≤ largest with Σ a_i·min(r, key_i) = needed. One pass counts the breakpoints into
+ * buckets; the reach at each bucket's largest key finds the bucket holding r; only that bucket's
+ * breakpoints go to the exact search, with the buckets below saturated and those above on the
+ * slope. Overwrites key and weight.
  */
-function solvePiece(key: Float64Array, weight: Float64Array, count: number, needed: number, s: RowScratch): number {
+function solveBucketed(key: Float64Array, weight: Float64Array, count: number, needed: number, largest: number, s: RowScratch): number {
+  const { bucketWeight, bucketReach, bucketTop, weightAbove } = s;
+  bucketWeight.fill(0);
+  bucketReach.fill(0);
+  bucketTop.fill(-1);
+  const scale = bucketCount / largest;
+  for (let i = 0; i < count; i++) {
+    const b = bucketOf(key[i]!, scale);
+    bucketWeight[b] = bucketWeight[b]! + weight[i]!;
+    bucketReach[b] = bucketReach[b]! + weight[i]! * key[i]!;
+    if (key[i]! > bucketTop[b]!) bucketTop[b] = key[i]!;
+  }
+  weightAbove[bucketCount - 1] = 0;
+  for (let b = bucketCount - 2; b >= 0; b--) weightAbove[b] = weightAbove[b + 1]! + bucketWeight[b + 1]!;
+  let below = 0;
+  let chosen = -1;
+  for (let b = 0; b < bucketCount; b++) {
+    if (bucketTop[b]! < 0) continue;
+    if (below + bucketReach[b]! + bucketTop[b]! * weightAbove[b]! >= needed) {
+      chosen = b;
+      break;
+    }
+    below += bucketReach[b]!;
+  }
+  // Rounding put the need above the last bucket's reach: every coordinate at its room.
+  if (chosen < 0) return Infinity;
+  let open = 0;
+  for (let i = 0; i < count; i++) if (bucketOf(key[i]!, scale) === chosen) keep(key, weight, i, open++);
+  return solvePiece(key, weight, open, needed, below, weightAbove[chosen]!, s);
+}
+
+/**
+ * The r with saturated + slope·r + Σ a_i·min(r, key_i) = needed over the `open` breakpoints
+ * left. They are split around random pivots: those certainly below r add a_i·key_i
+ * (saturated), those above add a_i·r (slope). Overwrites key and weight.
+ */
+function solvePiece(key: Float64Array, weight: Float64Array, open: number, needed: number, saturated: number, slope: number, s: RowScratch): number {
   s.restart();
-  let saturated = 0;
-  let slope = 0;
   // The undecided breakpoints are key[0..open).
-  let open = count;
   while (open > 0) {
     const pivot = key[s.pick(open)]!;
     let reach = saturated + slope * pivot;
@@ -150,13 +201,13 @@ function solvePiece(key: Float64Array, weight: Float64Array, count: number, need
       // r ≤ pivot: every key ≥ pivot is unsaturated at r; keep the smaller ones.
       for (let i = 0; i < open; i++) {
         if (key[i]! >= pivot) slope += weight[i]!;
-        else swap(key, weight, i, kept++);
+        else keep(key, weight, i, kept++);
       }
     } else {
       // r > pivot: every key ≤ pivot is saturated; keep the larger ones.
       for (let i = 0; i < open; i++) {
         if (key[i]! <= pivot) saturated += weight[i]! * key[i]!;
-        else swap(key, weight, i, kept++);
+        else keep(key, weight, i, kept++);
       }
     }
     open = kept;
@@ -165,11 +216,8 @@ function solvePiece(key: Float64Array, weight: Float64Array, count: number, need
   return slope > 0 ? Math.max(needed - saturated, 0) / slope : Infinity;
 }
 
-function swap(key: Float64Array, weight: Float64Array, i: number, j: number): void {
-  const k = key[i]!;
-  key[i] = key[j]!;
-  key[j] = k;
-  const w = weight[i]!;
-  weight[i] = weight[j]!;
-  weight[j] = w;
+/** Moves breakpoint i to the front slot j ≤ i; what was at j is decided and no longer read. */
+function keep(key: Float64Array, weight: Float64Array, i: number, j: number): void {
+  key[j] = key[i]!;
+  weight[j] = weight[i]!;
 }
