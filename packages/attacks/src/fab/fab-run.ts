@@ -54,11 +54,13 @@ export function* fabSteps(input: FabRunInput): Generator<void, FabRunResult, voi
   const clean = tf.reshape(x, [n, d]) as tf.Tensor2D;
   const labels = Int32Array.from(input.labels.dataSync());
   const ones = tf.ones([n]);
-  const logitGap = tf.valueAndGrad((z: tf.Tensor) => {
-    const logits = model.predict(tf.reshape(z, x.shape));
-    const hot = (c: tf.Tensor1D) => tf.oneHot(c, model.numClasses);
-    return tf.sum(tf.mul(logits, tf.sub(hot(input.targets), hot(input.labels))), 1);
-  });
+  // onehot(target) − onehot(label): picks z_target − z_label out of the logits.
+  const direction = tf.tidy(() =>
+    tf.sub(tf.oneHot(input.targets, model.numClasses), tf.oneHot(input.labels, model.numClasses)),
+  );
+  const logitGap = tf.valueAndGrad((z: tf.Tensor) =>
+    tf.sum(tf.mul(model.predict(tf.reshape(z, x.shape)), direction), 1),
+  );
 
   let current = tf.tidy(() => {
     if (input.randomStart === null) return tf.clone(clean);
@@ -81,22 +83,17 @@ export function* fabSteps(input: FabRunInput): Generator<void, FabRunResult, voi
         const w = tf.reshape(grad, [n, d]) as tf.Tensor2D;
         // The linearized boundary {z : ⟨w, z⟩ = b} where the target's logit meets the label's.
         const b = tf.sub(tf.sum(tf.mul(w, current), 1), gap) as tf.Tensor1D;
-        const steps = projectOntoHyperplane(
-          tf.concat([current, clean], 0) as tf.Tensor2D,
-          tf.concat([w, w], 0) as tf.Tensor2D,
-          tf.concat([b, b], 0) as tf.Tensor1D,
-          norm,
-          bounds,
-        );
-        const lengths = tf.maximum(rowNorms(steps, norm), 1e-8);
-        const fromCurrent = tf.slice(lengths, 0, n);
-        const fromClean = tf.slice(lengths, n, n);
+        // Each projected on its own: no concatenated copies, no slices of them.
+        const fromCurrentStep = projectOntoHyperplane(current, w, b, norm, bounds);
+        const fromCleanStep = projectOntoHyperplane(clean, w, b, norm, bounds);
+        const fromCurrent = tf.maximum(rowNorms(fromCurrentStep, norm), 1e-8);
+        const fromClean = tf.maximum(rowNorms(fromCleanStep, norm), 1e-8);
         const alpha = tf.reshape(
           tf.clipByValue(tf.div(fromCurrent, tf.add(fromCurrent, fromClean)), 0, input.alphaMax),
           [n, 1],
         );
-        const viaCurrent = tf.add(current, tf.mul(tf.slice(steps, 0, n), input.eta));
-        const viaClean = tf.add(clean, tf.mul(tf.slice(steps, n, n), input.eta));
+        const viaCurrent = tf.add(current, tf.mul(fromCurrentStep, input.eta));
+        const viaClean = tf.add(clean, tf.mul(fromCleanStep, input.eta));
         return clipToBounds(
           tf.add(tf.mul(viaCurrent, tf.sub(1, alpha)), tf.mul(viaClean, alpha)),
           bounds,
@@ -136,7 +133,7 @@ export function* fabSteps(input: FabRunInput): Generator<void, FabRunResult, voi
     }
     finished = true;
   } finally {
-    tf.dispose([ones, current, clean]);
+    tf.dispose([ones, direction, current, clean]);
     // Stopped between steps: nothing is handed back, so nothing is kept.
     if (!finished) adversarial.dispose();
   }
