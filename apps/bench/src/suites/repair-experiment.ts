@@ -46,6 +46,8 @@ export interface CandidateEvaluation {
   /** The AutoAttack suite on this model (fresh, white-box plus Square); absent in entries from before the suite. */
   suite?: SuiteEvaluation | null;
   adaptiveSeconds: number | null;
+  /** Set on an evaluation merged in from an earlier session of the same repair: when that session finished. */
+  measuredAt?: string;
 }
 
 export interface RepairRun {
@@ -72,7 +74,14 @@ export interface RepairExperimentResult {
   backend: string;
   parameterCount: number;
   config: RepairExperimentConfig;
-  original: { cleanAccuracy: number; robustAccuracy: RobustAccuracy; transferGenerationSeconds: number; suite?: SuiteEvaluation | null };
+  original: {
+    cleanAccuracy: number;
+    robustAccuracy: RobustAccuracy;
+    transferGenerationSeconds: number;
+    suite?: SuiteEvaluation | null;
+    /** The entry w̄'s suite was taken from (same weights, test images and settings) instead of run again. */
+    suiteReusedFrom?: string;
+  };
   adversarialPool: { sourceCount: number; robustAccuracy: number; misclassified: number; seconds: number };
   runs: RepairRun[];
   machine: { cpus: number; loadAverageStart: number[]; loadAverageEnd: number[] };
@@ -96,10 +105,18 @@ function suiteLine(suite: SuiteEvaluation): string {
 
 const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
+/** w̄'s suite from an earlier run on the same weights, test images and evaluation settings. */
+export interface ReusedSuite {
+  suite: SuiteEvaluation;
+  /** The id of the entry it comes from. */
+  from: string;
+}
+
 /**
  * Runs the experiment on `classifier` (left with its original parameters). `train` is the
  * training split X_adv, the clean and the validation subsets come from; `test` the test split.
  * `onRun` sees the partial result after every |X_adv|, so long runs can be saved as they go.
+ * With `reused`, w̄'s suite is not run again (it is seeded: the same code gives the same result).
  */
 export async function runRepairExperiment(
   classifier: Classifier,
@@ -108,6 +125,7 @@ export async function runRepairExperiment(
   config: RepairExperimentConfig,
   log: (line: string) => void = console.log,
   onRun?: (partial: RepairExperimentResult) => void | Promise<void>,
+  reused?: ReusedSuite,
 ): Promise<RepairExperimentResult> {
   const loadAverageStart = loadavg();
   const numClasses = classifier.numClasses;
@@ -136,14 +154,14 @@ export async function runRepairExperiment(
     log(`  X_adv pool: ${misclassified}/${sourceCount} misclassified after PGD (${pool.seconds.toFixed(0)} s); generating transfer attacks on the test images`);
     transfer = await TransferSet.generate(classifier, testSet, config.evaluation);
     log(`  original: FGSM ${transfer.originalAccuracy.fgsm.map((a) => (100 * a).toFixed(1)).join('/')}%, PGD ${transfer.originalAccuracy.pgd.map((a) => (100 * a).toFixed(1)).join('/')}% at ε ${config.evaluation.epsilons.join('/')} (${transfer.seconds.toFixed(0)} s)`);
-    const originalSuite = await suiteEvaluation(classifier, testSet, config.evaluation, { epsilons: config.evaluation.epsilons, robustAccuracy: transfer.originalAccuracy.fgsm, cleanAccuracy });
-    if (originalSuite) log(`  original: AutoAttack (${originalSuite.version}) ${suiteLine(originalSuite)}`);
+    const originalSuite = reused?.suite ?? (await suiteEvaluation(classifier, testSet, config.evaluation, { epsilons: config.evaluation.epsilons, robustAccuracy: transfer.originalAccuracy.fgsm, cleanAccuracy }));
+    if (originalSuite) log(`  original: AutoAttack (${originalSuite.version}) ${suiteLine(originalSuite)}${reused ? ` (reused from ${reused.from})` : ''}`);
 
     const result: RepairExperimentResult = {
       backend: tf.getBackend(),
       parameterCount: original.length,
       config,
-      original: { cleanAccuracy, robustAccuracy: transfer.originalAccuracy, transferGenerationSeconds: transfer.seconds, suite: originalSuite },
+      original: { cleanAccuracy, robustAccuracy: transfer.originalAccuracy, transferGenerationSeconds: transfer.seconds, suite: originalSuite, ...(reused ? { suiteReusedFrom: reused.from } : {}) },
       adversarialPool: { sourceCount, robustAccuracy: pool.robustAccuracy, misclassified, seconds: pool.seconds },
       runs: [],
       machine: { cpus: cpus().length, loadAverageStart, loadAverageEnd: loadavg() },

@@ -12,6 +12,8 @@ export interface RepairSuiteOptions {
   modelDir: string | undefined;
   /** Re-render docs/results/repair.md and the figures from the JSON only. */
   renderOnly: boolean;
+  /** Take w̄'s suite from a stored entry on the same weights, images and settings instead of running it. */
+  reuseOriginalSuite: boolean;
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -54,6 +56,7 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
     epochs: integer(args, 'epochs', quick ? 1 : 10),
     modelDir: flag(args, 'model-dir'),
     renderOnly: args.includes('--render'),
+    reuseOriginalSuite: args.includes('--reuse-original-suite'),
     experiment: {
       sizes: numbers(args, 'sizes', quick ? [10] : [10, 50, 100]),
       omegas: numbers(args, 'omegas', quick ? [0, 0.4] : [0, 0.2, 0.4, 0.6]),

@@ -1,8 +1,9 @@
 // The repair page's threat-model labels and claim comparisons, on hand-made entries whose gains are known by construction.
 import { describe, expect, it } from 'vitest';
-import type { CandidateEvaluation, RepairExperimentResult } from './repair-experiment.js';
+import type { CandidateEvaluation, RepairExperimentResult, RepairRun } from './repair-experiment.js';
 import { paperRecipe } from './repair-models.js';
 import { entryId, mergeEntry, repairMarkdown, type RepairEntry, type RepairResultsFile, type StoredRun } from './repair-report.js';
+import { reusableOriginalSuite } from './repair-reuse.js';
 
 /** Accuracies per ε 0.05 / 0.1 / 0.2 as shares. */
 const acc = (...percent: number[]) => percent.map((p) => p / 100);
@@ -158,5 +159,49 @@ describe('transfer-only entries, unclipped → clipped', () => {
   it('compares the transfer gains (70 and 50 points at ε 0.1 by construction)', () => {
     expect(transferPage).toContain('transfer PGD-40 ε 0.1: +70.0 (5.0 → 75.0 %) → +50.0 (10.0 → 60.0 %)');
     expect(transferPage).not.toContain('adaptive PGD-40 ε 0.1');
+  });
+});
+
+describe('one repair evaluated at other (M, ω) in a later session', () => {
+  const first = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), suiteBefore: acc(58, 9, 0), suiteAfter: acc(87, 29, 0), finishedAt: '2026-12-07T03:18:00Z' });
+  // The same X_adv and pool, a three-candidate pool's candidate 2 chosen at ω 0 instead.
+  const pool = [...first.result.runs[0]!.pool, { index: 2, iteration: 5, violation: 0, cleanError: 0.02, violatedCount: 0, changeNorm: 2 }];
+  const sameRepair = (e: RepairEntry, selections: RepairRun['selections'], evaluations: CandidateEvaluation[]): RepairEntry => ({ ...e, result: { ...e.result, runs: [{ ...e.result.runs[0]!, pool, selections, evaluations }] } });
+  const before = sameRepair(first, first.result.runs[0]!.selections, first.result.runs[0]!.evaluations);
+  const later = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(70, 20, 0), finishedAt: '2026-12-08T03:18:00Z' });
+  const omegaZero = sameRepair(later, [{ iterations: 20, omega: 0, candidate: 2 }], [later.result.runs[0]!.evaluations[0]!, { ...later.result.runs[0]!.evaluations[1]!, candidate: 2 }]);
+
+  it('keeps the stored selections and evaluations beside the new ones, marked with their session', () => {
+    const run = mergeEntry({ entries: [before], figures: 'svg' }, omegaZero).entries[0]!.result.runs[0]!;
+    expect(run.selections).toEqual([{ iterations: 20, omega: 0, candidate: 2 }, { iterations: 20, omega: 0.6, candidate: 1 }]);
+    expect(run.evaluations.map((e) => [e.candidate, e.measuredAt])).toEqual([[0, undefined], [1, '2026-12-07T03:18:00Z'], [2, undefined]]);
+    expect(run.evaluations[1]!.suite!.robustAccuracy).toEqual(acc(87, 29, 0));
+    expect(repairMarkdown(mergeEntry({ entries: [before], figures: 'svg' }, omegaZero))).toContain('Evaluated in an earlier session of the same repair (same X_adv, same pool): |X_adv| 10 candidate 1 (2026-12-07 03:18 UTC).');
+  });
+
+  it('replaces them when the pool differs (another repair)', () => {
+    const other = { ...omegaZero, result: { ...omegaZero.result, runs: [{ ...omegaZero.result.runs[0]!, pool: pool.map((c) => ({ ...c, changeNorm: c.changeNorm + 1 })) }] } };
+    const run = mergeEntry({ entries: [before], figures: 'svg' }, other).entries[0]!.result.runs[0]!;
+    expect(run.evaluations.map((e) => e.candidate)).toEqual([0, 2]);
+  });
+});
+
+describe("w̄'s suite reused from a stored entry", () => {
+  const stored = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), finishedAt: '2026-12-07T03:18:00Z' });
+  const withSuite = { ...stored, result: { ...stored.result, original: { ...stored.result.original, suite: evaluation(0, acc(60, 10, 0.5), acc(58, 9, 0)).suite } } };
+  const file: RepairResultsFile = { entries: [withSuite], figures: 'svg' };
+  const config = withSuite.result.config;
+
+  it('is found only on the same weights, test images and evaluation settings', () => {
+    expect(reusableOriginalSuite(file, 'w1', config)).toEqual({ suite: withSuite.result.original.suite, from: withSuite.id });
+    expect(reusableOriginalSuite(file, 'w2', config)).toBeUndefined();
+    expect(reusableOriginalSuite(file, 'w1', { ...config, testCount: 1_000 })).toBeUndefined();
+    expect(reusableOriginalSuite(file, 'w1', { ...config, evaluation: { ...config.evaluation, seed: 12 } })).toBeUndefined();
+    expect(reusableOriginalSuite({ entries: [stored], figures: 'svg' }, 'w1', config)).toBeUndefined();
+  });
+
+  it('is never taken from an entry that reused it itself', () => {
+    const second = { ...withSuite, result: { ...withSuite.result, original: { ...withSuite.result.original, suiteReusedFrom: 'x' } } };
+    expect(reusableOriginalSuite({ entries: [second], figures: 'svg' }, 'w1', config)).toBeUndefined();
   });
 });

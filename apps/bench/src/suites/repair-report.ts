@@ -77,17 +77,39 @@ function runSession(entry: RepairEntry, run: RepairRun): RunSession {
   return (run as StoredRun).session ?? sessionOf(entry);
 }
 
-/** Adds (or replaces by id, merging runs of other |X_adv|) an entry; every run keeps the session it was measured in. */
+/**
+ * Adds (or replaces by id, merging runs of other |X_adv|) an entry; every run keeps the session it
+ * was measured in. A run of a size already stored from the same repair keeps the stored
+ * selections and evaluations the new run does not have, so other (M, ω) can be evaluated later.
+ */
 export function mergeEntry(file: RepairResultsFile, entry: RepairEntry): RepairResultsFile {
   const found = file.entries.find((e) => e.id === entry.id);
   // Runs on other pre-trained weights (or unknown ones) are another model's: the new entry replaces them.
   const previous = found !== undefined && sameWeights(found, entry) ? found : undefined;
   const sizes = new Set(entry.result.runs.map((r) => r.size));
   const kept = (previous?.result.runs.filter((r) => !sizes.has(r.size)) ?? []).map((r) => ({ ...r, session: runSession(previous!, r) }));
-  const fresh = entry.result.runs.map((r) => ({ ...r, session: runSession(entry, r) }));
+  const fresh = entry.result.runs.map((r) => {
+    const stored = previous?.result.runs.find((p) => sameRepair(p, r));
+    const run = stored === undefined ? r : withStoredEvaluations(r, stored, runSession(previous!, stored).finishedAt);
+    return { ...run, session: runSession(entry, r) };
+  });
   const runs = [...kept, ...fresh].sort((a, b) => a.size - b.size);
   const merged = { ...entry, result: { ...entry.result, runs } };
   return { ...file, entries: [...file.entries.filter((e) => e.id !== entry.id), merged] };
+}
+
+/** Whether two runs (of entries on the same weights) are one repair: the same X_adv and the same pool of candidates. */
+function sameRepair(a: RepairRun, b: RepairRun): boolean {
+  return a.size === b.size && JSON.stringify(a.adversarialSet) === JSON.stringify(b.adversarialSet) && JSON.stringify(a.pool) === JSON.stringify(b.pool);
+}
+
+/** `run` with the (M, ω) selections and candidate evaluations only `stored` (finished at `storedAt`) has; the run's own win. */
+function withStoredEvaluations(run: RepairRun, stored: RepairRun, storedAt: string): RepairRun {
+  const key = (s: RepairRun['selections'][number]) => `${s.iterations}/${s.omega}`;
+  const selections = [...stored.selections.filter((s) => !run.selections.some((t) => key(t) === key(s))), ...run.selections].sort((a, b) => a.iterations - b.iterations || a.omega - b.omega);
+  const carried = stored.evaluations.filter((e) => !run.evaluations.some((f) => f.candidate === e.candidate)).map((e) => ({ ...e, measuredAt: e.measuredAt ?? storedAt }));
+  const evaluations = [...carried, ...run.evaluations].sort((a, b) => a.candidate - b.candidate);
+  return { ...run, selections, evaluations };
 }
 
 /** Whether two entries repaired the same pre-trained weights (known only when both recorded them). */
@@ -113,6 +135,15 @@ function sessionsNote(entry: RepairEntry): string {
     ({ session, sizes }) => `|X_adv| ${sizes.join(', ')} finished ${session.finishedAt.slice(0, 16).replace('T', ' ')} UTC (load average ${load(session.loadAverageStart)} at start, ${load(session.loadAverageEnd)} at the end; X_adv attack ${session.poolSeconds.toFixed(0)} s)`,
   );
   return ` The runs come from ${bySession.size} sessions of the same settings (the line above is the latest; w̄ is evaluated again in each, so its rows show per |X_adv|): ${parts.join('; ')}.`;
+}
+
+/** Where w̄'s suite and evaluations merged from earlier sessions of the same repair come from. */
+function reuseNote(entry: RepairEntry): string {
+  const notes: string[] = [];
+  if (entry.result.original.suiteReusedFrom) notes.push(` w̄'s AutoAttack evaluation is taken from ${entry.result.original.suiteReusedFrom} (the same weights, test images and settings; the suite is seeded), not run again.`);
+  const carried = entry.result.runs.flatMap((r) => r.evaluations.filter((e) => e.measuredAt).map((e) => `|X_adv| ${r.size} candidate ${e.candidate} (${e.measuredAt!.slice(0, 16).replace('T', ' ')} UTC)`));
+  if (carried.length > 0) notes.push(` Evaluated in an earlier session of the same repair (same X_adv, same pool): ${carried.join(', ')}.`);
+  return notes.join('');
 }
 
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(100 * v).toFixed(1)}%`);
@@ -241,7 +272,7 @@ function entryTables(file: RepairResultsFile, entry: RepairEntry): string[] {
     '',
     `${recipe.model} (${result.parameterCount.toLocaleString('en-US')} parameters), pre-trained ${recipe.epochs} epoch(s) on ${recipe.trainImages.toLocaleString('en-US')} MNIST images` +
       ` (Adam ${recipe.learningRate} ×${recipe.learningRateDecay}/epoch, batch ${recipe.batchSize}, cross-entropy)${recipe.epochs < 10 ? ` — **fewer than the recipe's 10 epochs, for time**` : ''}.`,
-    `Backend ${result.backend}; ${result.machine.cpus} cores, load average ${result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at start, ${result.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end (shared machine: times are noisy). Finished ${entry.finishedAt.slice(0, 16).replace('T', ' ')} UTC.${sessionsNote(entry)}`,
+    `Backend ${result.backend}; ${result.machine.cpus} cores, load average ${result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at start, ${result.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end (shared machine: times are noisy). Finished ${entry.finishedAt.slice(0, 16).replace('T', ' ')} UTC.${sessionsNote(entry)}${reuseNote(entry)}`,
     `X_adv: L∞ PGD ε ${c.adversarial.epsilon}, ${c.adversarial.steps} steps × ${c.adversarial.stepSize}, random start, predicted labels, cross-entropy on logits, ${c.adversarial.clip ? '**[0, 1] clipping**' : 'no [0, 1] clipping'};` +
       ` ${result.adversarialPool.misclassified} of the first ${c.sourceCount.toLocaleString('en-US')} training images misclassified after the attack (${result.adversarialPool.seconds.toFixed(0)} s); top |X_adv|/10 by violation per true class.`,
     `Repair: all parameters, δ = ${c.margin}, clean-loss constraint ε_L = ${c.cleanLossTolerance} on ${c.cleanCount} training images, E on ${c.validationCount} other training images, dual active-set QP.` +

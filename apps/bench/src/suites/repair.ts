@@ -8,7 +8,8 @@ import type { BenchSuite } from '../suite.js';
 import { runRepairExperiment } from './repair-experiment.js';
 import { paperRecipe, pretrainedModel } from './repair-models.js';
 import { parseRepairOptions } from './repair-options.js';
-import { entryId, writeRepairResults } from './repair-report.js';
+import { entryId, readResultsFile, writeRepairResults } from './repair-report.js';
+import { reusableOriginalSuite } from './repair-reuse.js';
 
 export const suite: BenchSuite = {
   name: 'repair',
@@ -33,7 +34,9 @@ export const suite: BenchSuite = {
           const entry = { id: entryId(recipe, result, quick), quick, recipe, pretrainSeconds: pretrained.trainSeconds, weightsSha256: pretrained.weightsSha256, result, machine: machineInfo(), finishedAt: new Date().toISOString() };
           await writeRepairResults(root, entry);
         };
-        await runRepairExperiment(pretrained.classifier, data.train, data.test, options.experiment, console.log, save);
+        const reused = options.reuseOriginalSuite ? reusableOriginalSuite(readResultsFile(join(root, 'docs', 'results', 'repair.json')), pretrained.weightsSha256, options.experiment) : undefined;
+        if (options.reuseOriginalSuite && !reused) console.log(`  ${model}: no stored suite on these weights, images and settings; running it on w̄`);
+        await runRepairExperiment(pretrained.classifier, data.train, data.test, options.experiment, console.log, save, reused);
       } finally {
         pretrained.classifier.dispose();
       }
