@@ -6,14 +6,17 @@ import { readParameters, repairClassifier, selectCandidate, selectParameters, wr
 import { imagesTensor, sliceImageSet, type ImageSet } from '@liftguard/data';
 import type { Classifier } from '@liftguard/tensor';
 import { adversarialPool, selectAdversarialSet, type AdversarialSetRecipe } from '@liftguard/attacks';
+import { repairIterationsOf } from './repair-iterations.js';
 import { accuracyOf, adaptiveAccuracy, predictClasses, suiteEvaluation, TransferSet, type EvaluationSettings, type RobustAccuracy, type SuiteEvaluation, type TestSet } from './repair-evaluation.js';
 
 export interface RepairExperimentConfig {
   /** |X_adv| values; each is k per class × 10 classes. */
   sizes: number[];
   omegas: number[];
-  /** M values: one repair runs max(M) iterations; smaller M select from the prefix of its pool. */
+  /** M values: one repair runs `repairIterations` iterations; smaller M select from the prefix of its pool. */
   iterations: number[];
+  /** Iterations of the repair (≥ every M); absent: max(M). Lets a run evaluate only smaller M of a longer repair. */
+  repairIterations?: number;
   /** Training images attacked to draw X_adv from (the first ones of the split). */
   sourceCount: number;
   /** Training images after the source ones for the clean-loss constraint. */
@@ -167,7 +170,7 @@ export async function runRepairExperiment(
       machine: { cpus: cpus().length, loadAverageStart, loadAverageEnd: loadavg() },
     };
 
-    const maxIterations = Math.max(...config.iterations);
+    const maxIterations = repairIterationsOf(config);
     for (const size of config.sizes) {
       if (size % numClasses !== 0) throw new Error(`|X_adv| = ${size} is not a multiple of ${numClasses} classes`);
       const adversarial = selectAdversarialSet(pool, size / numClasses, numClasses, { misclassifiedOnly: true });

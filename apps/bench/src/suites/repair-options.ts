@@ -51,6 +51,9 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
   const clip = !args.includes('--unclipped');
   const suite = flag(args, 'autoattack') ?? (quick ? 'quick' : 'standard');
   if (suite !== 'standard' && suite !== 'quick' && suite !== 'none') throw new Error(`--autoattack must be standard, quick or none, got '${suite}'`);
+  const iterations = numbers(args, 'iterations', quick ? [5] : [5, 10, 20]);
+  const repairIterations = flag(args, 'repair-iterations') === undefined ? undefined : integer(args, 'repair-iterations', 1);
+  if (repairIterations !== undefined && repairIterations < Math.max(...iterations)) throw new Error(`--repair-iterations=${repairIterations} is below the largest --iterations value ${Math.max(...iterations)}`);
   return {
     models,
     epochs: integer(args, 'epochs', quick ? 1 : 10),
@@ -60,7 +63,8 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
     experiment: {
       sizes: numbers(args, 'sizes', quick ? [10] : [10, 50, 100]),
       omegas: numbers(args, 'omegas', quick ? [0, 0.4] : [0, 0.2, 0.4, 0.6]),
-      iterations: numbers(args, 'iterations', quick ? [5] : [5, 10, 20]),
+      iterations,
+      ...(repairIterations === undefined ? {} : { repairIterations }),
       sourceCount: integer(args, 'source-count', quick ? 1_000 : 5_000),
       cleanCount: integer(args, 'clean-count', quick ? 500 : 1_000),
       validationCount: integer(args, 'validation-count', quick ? 500 : 1_000),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type * as ReportPackage from '@liftguard/report';
 import { markdownTable, writeResults, type MachineInfo } from '../results.js';
 import type { CandidateEvaluation, RepairExperimentResult, RepairRun } from './repair-experiment.js';
+import { repairIterationsOf } from './repair-iterations.js';
 import type { SuiteEvaluation } from './repair-evaluation.js';
 import type { PretrainRecipe } from './repair-models.js';
 
@@ -41,7 +42,7 @@ export function entryId(recipe: PretrainRecipe, result: RepairExperimentResult, 
     `n${recipe.trainImages}`,
     `src${c.sourceCount}`,
     `test${c.testCount}`,
-    `M${Math.max(...c.iterations)}`,
+    `M${repairIterationsOf(c)}`,
     c.adversarial.clip ? 'clip' : 'noclip',
     c.adaptive ? 'adaptive' : 'transfer-only',
     // Entries from before the loss option are cross-entropy runs.
@@ -278,7 +279,7 @@ function entryTables(file: RepairResultsFile, entry: RepairEntry): string[] {
     `Repair: all parameters, δ = ${c.margin}, clean-loss constraint ε_L = ${c.cleanLossTolerance} on ${c.cleanCount} training images, E on ${c.validationCount} other training images, dual active-set QP.` +
       ` Evaluation on the first **${c.testCount.toLocaleString('en-US')}** test images, L∞ ε = ${eps}, FGSM and PGD-${c.evaluation.pgdSteps} (step 2.5ε/${c.evaluation.pgdSteps}, random start, true labels, ${c.evaluation.loss ?? 'cross-entropy'} loss)` +
       `${c.evaluation.autoAttack ? `, and the ${c.evaluation.autoAttack} AutoAttack suite (APGD-CE, APGD-T, FAB-T, Square; adaptive, on w̄ and on every chosen model)` : ''}, ${c.evaluation.bounds === null ? '**unclipped** (adversarials not projected to [0, 1])' : '[0, 1] clipping'}.`,
-    `Smaller M select from the first M iterations of the M = ${Math.max(...c.iterations)} run (the method is deterministic, so this is what a run stopped at M gives).`,
+    `Smaller M select from the first M iterations of the M = ${repairIterationsOf(c)} run (the method is deterministic, so this is what a run stopped at M gives).`,
     '',
   ];
   lines.push(
@@ -413,7 +414,8 @@ function notRun(file: RepairResultsFile): string[] {
         ['ω', [0, 0.2, 0.4, 0.6]],
         ['M', [5, 10, 20]],
       ] as const) {
-        const have = new Set(atScale.flatMap((e) => (name === 'ω' ? e.result.config.omegas : e.result.config.iterations)));
+        // From the selections: runs merged from several sessions evaluated more (M, ω) than the last one's config lists.
+        const have = new Set(atScale.flatMap((e) => e.result.runs.flatMap((r) => r.selections.map((s) => (name === 'ω' ? s.omega : s.iterations)))));
         const absent = wanted.filter((w) => !have.has(w));
         if (absent.length > 0) missing.push(`- ${model}, ${tier}: ${name} = ${absent.join(', ')} not run at the recipe's scale.`);
       }

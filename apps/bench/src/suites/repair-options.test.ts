@@ -1,0 +1,22 @@
+// The repair suite's flags: the repair's M apart from the M values evaluated.
+import { describe, expect, it } from 'vitest';
+import { parseRepairOptions } from './repair-options.js';
+import { repairIterationsOf } from './repair-iterations.js';
+
+describe('--repair-iterations', () => {
+  it('runs the repair for that many iterations while evaluating only the listed M', () => {
+    const { experiment } = parseRepairOptions(['--iterations=5,10', '--repair-iterations=20'], false);
+    expect(experiment.iterations).toEqual([5, 10]);
+    expect(repairIterationsOf(experiment)).toBe(20);
+  });
+
+  it('defaults to the largest M, as entries from before the flag were run', () => {
+    const { experiment } = parseRepairOptions(['--iterations=5,10'], false);
+    expect(experiment.repairIterations).toBeUndefined();
+    expect(repairIterationsOf(experiment)).toBe(10);
+  });
+
+  it('refuses fewer iterations than an M it should select from', () => {
+    expect(() => parseRepairOptions(['--iterations=5,20', '--repair-iterations=10'], false)).toThrow('--repair-iterations=10 is below the largest --iterations value 20');
+  });
+});
