@@ -291,6 +291,49 @@ static double solve_bucketed(double *key, double *weight, int32_t count, double 
  * every operation of @liftguard/attacks' hyperplane-projection.ts, in double: the same values.
  * out must hold zeros. Returns 0, or -1 when scratch memory could not be allocated.
  */
+/* One row's breakpoints (pass 1): the room per coordinate, the kept weights and keys, their total
+   reach and the largest key. l2 is a constant at each call, so the compiler drops the other norm. */
+static inline int32_t fab_breakpoints(const float *t, const float *n, int32_t d, double orientation, int32_t l2,
+                                      double b0, double b1, double *room, double *key, double *weight,
+                                      double *full_out, double *largest_out) {
+  int32_t count = 0;
+  double full = 0, largest = 0;
+  for (int32_t i = 0; i < d; i++) {
+    const double wi = (double)n[i] * orientation, ti = t[i];
+    /* The room along sign(w_i), by selects: the signs of a gradient are a coin toss per pixel. */
+    const double r = select_double(wi > 0, b1 - ti, ti - b0);
+    const double room_i = select_double(r > 0, r, 0);
+    room[i] = room_i;
+    const double magnitude = fabs(wi);
+    const double a = l2 ? magnitude * magnitude : magnitude, k = l2 ? room_i / magnitude : room_i;
+    /* A zero weight never moves: it is left out of the breakpoints (kept = 0 overwrites it). */
+    const int32_t kept = wi != 0;
+    weight[count] = a;
+    key[count] = k;
+    full += select_double(kept, a * k, 0);
+    /* Only a max on the loop-carried path (a select there costs a chain of integer ops per key). */
+    const double candidate = select_double(kept, k, 0);
+    largest = candidate > largest ? candidate : largest;
+    count += kept;
+  }
+  *full_out = full;
+  *largest_out = largest;
+  return count;
+}
+
+/* One row's step (pass 3): sign(w_i) * min(move_i, room_i), NaN when move is (Math.min's rule). */
+static inline void fab_row_step(const float *n, int32_t d, double orientation, int32_t l2, double parameter,
+                                const double *room, float *o) {
+  for (int32_t i = 0; i < d; i++) {
+    const double wi = (double)n[i] * orientation;
+    const double move = l2 ? parameter * fabs(wi) : parameter;
+    /* room is never NaN (a select made it), so only move can make the minimum NaN. */
+    const double least = select_double(move != move, NAN, move < room[i] ? move : room[i]);
+    const float step = (float)(select_double(wi > 0, 1, -1) * least);
+    o[i] = wi != 0 ? step : o[i];
+  }
+}
+
 EXPORT int32_t lg_fab_projection(int32_t rows, int32_t d, const float *points, const float *normals,
                                  const float *offsets, int32_t l2, double b0, double b1,
                                  float *out) {
@@ -306,32 +349,13 @@ EXPORT int32_t lg_fab_projection(int32_t rows, int32_t d, const float *points, c
     const double orientation = gap < 0 ? -1 : 1;
     const double needed = fabs(gap);
     if (needed == 0) continue;
-    int32_t count = 0;
-    double full = 0, largest = 0;
-    for (int32_t i = 0; i < d; i++) {
-      const double wi = (double)n[i] * orientation, ti = t[i];
-      /* The room along sign(w_i), by selects: the signs of a gradient are a coin toss per pixel. */
-      const double r = select_double(wi > 0, b1 - ti, ti - b0);
-      const double room_i = select_double(r > 0, r, 0);
-      room[i] = room_i;
-      const double magnitude = fabs(wi);
-      const double a = l2 ? magnitude * magnitude : magnitude, k = l2 ? room_i / magnitude : room_i;
-      /* A zero weight never moves: it is left out of the breakpoints (kept = 0 overwrites it). */
-      const int32_t kept = wi != 0;
-      weight[count] = a;
-      key[count] = k;
-      full += select_double(kept, a * k, 0);
-      largest = select_double(kept && k > largest, k, largest);
-      count += kept;
-    }
+    double full, largest;
+    const int32_t count = l2 ? fab_breakpoints(t, n, d, orientation, 1, b0, b1, room, key, weight, &full, &largest)
+                             : fab_breakpoints(t, n, d, orientation, 0, b0, b1, room, key, weight, &full, &largest);
     if (count == 0) continue;
     const double parameter = full >= needed ? solve_bucketed(key, weight, count, needed, largest) : INFINITY;
-    for (int32_t i = 0; i < d; i++) {
-      const double wi = (double)n[i] * orientation;
-      const double move = l2 ? parameter * fabs(wi) : parameter;
-      const float step = (float)(select_double(wi > 0, 1, -1) * js_min(move, room[i]));
-      o[i] = wi != 0 ? step : o[i];
-    }
+    if (l2) fab_row_step(n, d, orientation, 1, parameter, room, o);
+    else fab_row_step(n, d, orientation, 0, parameter, room, o);
   }
   free(scratch);
   return 0;
