@@ -17,7 +17,7 @@
 #endif
 
 /* The ABI this file implements; the loader refuses a library built from another version. */
-EXPORT int32_t lg_loops_version(void) { return 6; }
+EXPORT int32_t lg_loops_version(void) { return 7; }
 
 /*
  * APGD's L-infinity momentum step (Croce & Hein 2020) on the listed rows of `width` values:
@@ -359,4 +359,38 @@ EXPORT int32_t lg_fab_projection(int32_t rows, int32_t d, const float *points, c
   }
   free(scratch);
   return 0;
+}
+
+/* ||row|| in L-infinity (a running max that keeps NaN, as Math.max) or L2, over d floats. */
+static double fab_row_norm(const float *v, int32_t d, int32_t l2) {
+  double size = 0;
+  if (l2) {
+    for (int32_t i = 0; i < d; i++) size += (double)v[i] * (double)v[i];
+    return sqrt(size);
+  }
+  for (int32_t i = 0; i < d; i++) size = js_max(size, fabs((double)v[i]));
+  return size;
+}
+
+/*
+ * FAB's step from its two projections, as stepTowardsBoundary in @liftguard/attacks'
+ * fab-run.ts: per row alpha = min(max(a / (a + b), 0), alpha_max) with a, b the norms of the
+ * steps from the current and the clean point (at least 1e-8), then
+ * next = (1 - alpha)(current + eta*from_current) + alpha(clean + eta*from_clean), clamped to
+ * [low, high] (NaN passes), in double and stored as float: the same values.
+ */
+EXPORT void lg_fab_combine(int32_t rows, int32_t d, const float *current, const float *clean,
+                           const float *from_current, const float *from_clean, int32_t l2, double eta,
+                           double alpha_max, double low, double high, float *next) {
+  for (int32_t row = 0; row < rows; row++) {
+    const int64_t at = (int64_t)row * d;
+    const double to_current = js_max(fab_row_norm(from_current + at, d, l2), 1e-8);
+    const double to_clean = js_max(fab_row_norm(from_clean + at, d, l2), 1e-8);
+    const double alpha = js_min(js_max(to_current / (to_current + to_clean), 0), alpha_max);
+    for (int64_t i = at; i < at + d; i++) {
+      const double mixed = (1 - alpha) * ((double)current[i] + eta * (double)from_current[i]) +
+                           alpha * ((double)clean[i] + eta * (double)from_clean[i]);
+      next[i] = (float)select_double(mixed < low, low, select_double(mixed > high, high, mixed));
+    }
+  }
 }

@@ -82,11 +82,28 @@ export type LinfPgdStep = (
   out: Float32Array,
 ) => void;
 
+/** FAB's step from its two projections (fab-run.ts's stepTowardsBoundary; l2: 0 for L∞, 1 for L2). */
+export type FabCombine = (
+  rows: number,
+  d: number,
+  current: Float32Array,
+  clean: Float32Array,
+  fromCurrent: Float32Array,
+  fromClean: Float32Array,
+  l2: number,
+  eta: number,
+  alphaMax: number,
+  low: number,
+  high: number,
+  next: Float32Array,
+) => void;
+
 /** The compiled fused loops. */
 export interface LoopsLibrary {
   path: string;
   linfMomentumStep: LinfMomentumStep;
   fabProjection: FabProjection;
+  fabCombine: FabCombine;
   adamStep: AdamStep;
   maxAbsDifference: MaxAbsDifference;
   gramPowerIterations: GramPowerIterations;
@@ -99,7 +116,7 @@ export interface LoopsLoadFailure {
 }
 
 // native/loops.c's lg_loops_version.
-const abiVersion = 6;
+const abiVersion = 7;
 
 /**
  * Loads the fused loops this package compiled at build time (or the file in
@@ -122,6 +139,9 @@ export function loadLoopsLibrary(requested: string | undefined = process.env.LIF
       fabProjection: lib.func(
         'int32_t lg_fab_projection(int32_t rows, int32_t d, const float *points, const float *normals, const float *offsets, int32_t l2, double b0, double b1, float *out)',
       ) as FabProjection,
+      fabCombine: lib.func(
+        'void lg_fab_combine(int32_t rows, int32_t d, const float *current, const float *clean, const float *fromCurrent, const float *fromClean, int32_t l2, double eta, double alphaMax, double low, double high, float *next)',
+      ) as FabCombine,
       adamStep: lib.func(
         'void lg_adam_step(int64_t n, const float *w, const float *m, const float *v, const float *g, float step, float b1c, float b2c, float ic2, float eps, float *wOut, float *mOut, float *vOut)',
       ) as AdamStep,

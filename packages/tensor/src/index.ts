@@ -68,4 +68,4 @@ export {
   type Registrable,
   type RegistrySettings,
 } from './registry.js';
-export { nativeLoops, setNativeLoops, type NativeLoops, type LinfMomentumStep, type FabProjection } from './native-loops.js';
+export { nativeLoops, setNativeLoops, type NativeLoops, type LinfMomentumStep, type FabProjection, type FabCombine } from './native-loops.js';

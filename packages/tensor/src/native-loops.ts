@@ -32,6 +32,25 @@ export type FabProjection = (
 ) => number;
 
 /**
+ * FAB's step from its two projections, as `stepTowardsBoundary` in @liftguard/attacks computes it
+ * (l2: 0 for L∞, 1 for L2; low/high ±Infinity for an open box).
+ */
+export type FabCombine = (
+  rows: number,
+  d: number,
+  current: Float32Array,
+  clean: Float32Array,
+  fromCurrent: Float32Array,
+  fromClean: Float32Array,
+  l2: number,
+  eta: number,
+  alphaMax: number,
+  low: number,
+  high: number,
+  next: Float32Array,
+) => void;
+
+/**
  * Compiled versions of hot per-step loops, provided by @liftguard/tensor-blas when its C loops
  * are built and loaded (the same values, bit for bit); callers keep their JavaScript loop when
  * this is null.
@@ -44,6 +63,8 @@ export interface NativeLoops {
   fabProjection: FabProjection;
   /** Absent in @liftguard/tensor-blas before loops ABI 4. */
   sign?: SignLoop;
+  /** Absent in @liftguard/tensor-blas before loops ABI 7. */
+  fabCombine?: FabCombine;
 }
 
 let provider: () => NativeLoops | null = () => null;

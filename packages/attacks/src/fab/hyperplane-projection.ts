@@ -20,35 +20,55 @@ export function projectOntoHyperplane(
   norm: FabNorm,
   bounds: Bounds,
 ): tf.Tensor2D {
-  if (bounds === null) return unboxedProjection(t, w, b, norm);
   const [m, d] = t.shape;
-  const points = t.dataSync();
-  const normals = w.dataSync();
-  const offsets = b.dataSync();
   const out = new Float32Array(m * d);
+  projectRows(t.dataSync() as Float32Array, w.dataSync() as Float32Array, b.dataSync() as Float32Array, m, d, norm, bounds, out);
+  return tf.tensor2d(out, [m, d]);
+}
+
+/**
+ * `projectOntoHyperplane` on flat rows: points and normals [m·d], offsets [m]; writes the steps
+ * to `out` [m·d], which must hold zeros (coordinates that never move are not written).
+ */
+export function projectRows(
+  points: Float32Array,
+  normals: Float32Array,
+  offsets: Float32Array,
+  m: number,
+  d: number,
+  norm: FabNorm,
+  bounds: Bounds,
+  out: Float32Array,
+): void {
+  if (bounds === null) return unboxedProjection(points, normals, offsets, m, d, norm, out);
   // The same values from the compiled loop (tensor-blas), several times faster than the one below.
   const compiled = nativeLoops();
-  if (compiled && compiled.fabProjection(m, d, points as Float32Array, normals as Float32Array, offsets as Float32Array, norm === 'l2' ? 1 : 0, bounds[0], bounds[1], out) === 0)
-    return tf.tensor2d(out, [m, d]);
+  if (compiled && compiled.fabProjection(m, d, points, normals, offsets, norm === 'l2' ? 1 : 0, bounds[0], bounds[1], out) === 0) return;
   const scratch = new RowScratch(d);
-  for (let row = 0; row < m; row++)
-    projectRow(points, normals, offsets[row]!, row * d, d, norm, bounds, scratch, out);
-  return tf.tensor2d(out, [m, d]);
+  for (let row = 0; row < m; row++) projectRow(points, normals, offsets[row]!, row * d, d, norm, bounds, scratch, out);
 }
 
 /** Without a box: c·sign(w)/‖w‖₁ (L∞) and c·w/‖w‖₂² (L2), with c the signed gap. */
 function unboxedProjection(
-  t: tf.Tensor2D,
-  w: tf.Tensor2D,
-  b: tf.Tensor1D,
+  points: Float32Array,
+  normals: Float32Array,
+  offsets: Float32Array,
+  m: number,
+  d: number,
   norm: FabNorm,
-): tf.Tensor2D {
-  return tf.tidy(() => {
-    const gap = tf.reshape(tf.sub(b, tf.sum(tf.mul(w, t), 1)), [-1, 1]);
-    if (norm === 'linf')
-      return tf.mul(tf.sign(w), tf.div(gap, tf.add(tf.sum(tf.abs(w), 1, true), tiny)));
-    return tf.mul(w, tf.div(gap, tf.add(tf.sum(tf.square(w), 1, true), tiny)));
-  }) as tf.Tensor2D;
+  out: Float32Array,
+): void {
+  for (let row = 0; row < m; row++) {
+    const at = row * d;
+    let dot = 0;
+    let size = 0;
+    for (let i = at; i < at + d; i++) {
+      dot += normals[i]! * points[i]!;
+      size += norm === 'linf' ? Math.abs(normals[i]!) : normals[i]! * normals[i]!;
+    }
+    const scale = (offsets[row]! - dot) / (size + tiny);
+    for (let i = at; i < at + d; i++) out[i] = norm === 'linf' ? Math.sign(normals[i]!) * scale : normals[i]! * scale;
+  }
 }
 
 /** Buckets the breakpoints are counted into before the exact search; the compiled loop uses as many. */
