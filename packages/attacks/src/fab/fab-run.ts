@@ -168,14 +168,15 @@ function judge(
   const { current, adversarial, distances } = state;
   for (let row = 0; row < n; row++) {
     const start = row * d;
+    // Row copies by `set` (a memory copy): V8's element loop is several times slower.
     if (predicted[row] === labels[row]) {
-      for (let i = start; i < start + d; i++) current[i] = next[i]!;
+      current.set(next.subarray(start, start + d), start);
       continue;
     }
     const length = rowDistance(next, clean, start, d, norm);
     if (length < distances[row]!) {
       distances[row] = length;
-      for (let i = start; i < start + d; i++) adversarial[i] = next[i]!;
+      adversarial.set(next.subarray(start, start + d), start);
     }
     for (let i = start; i < start + d; i++) current[i] = clean[i]! + (next[i]! - clean[i]!) * beta;
   }
