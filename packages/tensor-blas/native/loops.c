@@ -306,8 +306,9 @@ static inline int32_t fab_breakpoints(const float *t, const float *n, int32_t d,
     room[i] = room_i;
     const double magnitude = fabs(wi);
     const double a = l2 ? magnitude * magnitude : magnitude, k = l2 ? room_i / magnitude : room_i;
-    /* A zero weight never moves: it is left out of the breakpoints (kept = 0 overwrites it). */
-    const int32_t kept = wi != 0;
+    /* A zero weight never moves, a zero key never adds reach: both are left out of the breakpoints
+       (kept = 0 overwrites them). Pixels at a bound make a third of the keys 0. */
+    const int32_t kept = wi != 0 && k > 0;
     weight[count] = a;
     key[count] = k;
     full += select_double(kept, a * k, 0);

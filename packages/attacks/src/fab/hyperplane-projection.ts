@@ -142,11 +142,13 @@ function projectRow(
     const ti = points[at + i]!;
     const r = wi > 0 ? bounds[1] - ti : wi < 0 ? ti - bounds[0] : 0;
     room[i] = r > 0 ? r : 0;
-    // A zero weight never moves: it is left out of the breakpoints.
+    // A zero weight never moves, a zero key never adds reach: both are left out of the breakpoints.
     if (wi === 0) continue;
     const magnitude = wi < 0 ? -wi : wi;
+    const k = norm === 'linf' ? room[i]! : room[i]! / magnitude;
+    if (!(k > 0)) continue;
     weight[count] = norm === 'linf' ? magnitude : magnitude * magnitude;
-    key[count] = norm === 'linf' ? room[i]! : room[i]! / magnitude;
+    key[count] = k;
     full += weight[count]! * key[count]!;
     if (key[count]! > largest) largest = key[count]!;
     count++;
