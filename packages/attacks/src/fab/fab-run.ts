@@ -58,6 +58,7 @@ function linearize(model: Classifier, points: Float32Array, shape: number[], dir
   return out;
 }
 
+/** The model's class per row of `points`. */
 function predictedClasses(model: Classifier, points: Float32Array, shape: number[]): Int32Array {
   const classes = tf.tidy(() => tf.argMax(model.predict(tf.tensor(points, shape)), 1));
   const out = classes.dataSync() as Int32Array;
@@ -77,8 +78,8 @@ export function fabRun(input: FabRunInput): FabRunResult {
 
 /**
  * `fabRun` pausing after every step; stopped early, it disposes every tensor it holds. Between
- * the model's passes the points are flat arrays stepped in JavaScript: a step is a few passes
- * over n·d values, where tfjs ops cost two dozen kernels and as many copies.
+ * the model's passes the points are flat arrays, stepped by plain loops (the mixed step compiled
+ * when the loops load): a few passes over n·d values where tfjs ops cost two dozen kernels.
  */
 export function* fabSteps(input: FabRunInput): Generator<void, FabRunResult, void> {
   const { model, x, norm, bounds, eta, beta, alphaMax } = input;
