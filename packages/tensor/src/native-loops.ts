@@ -50,14 +50,14 @@ export type FabCombine = (
   next: Float32Array,
 ) => void;
 
+/** sign(x) over n float32 values: ±1, and 0 for ±0 and NaN (the wasm heap's Sign kernel). */
+export type SignLoop = (n: number, x: Float32Array, out: Float32Array) => void;
+
 /**
  * Compiled versions of hot per-step loops, provided by @liftguard/tensor-blas when its C loops
  * are built and loaded (the same values, bit for bit); callers keep their JavaScript loop when
  * this is null.
  */
-/** sign(x) over n float32 values: ±1, and 0 for ±0 and NaN (the wasm heap's Sign kernel). */
-export type SignLoop = (n: number, x: Float32Array, out: Float32Array) => void;
-
 export interface NativeLoops {
   linfMomentumStep: LinfMomentumStep;
   fabProjection: FabProjection;
