@@ -1,7 +1,10 @@
 // Pre-trained models of the repair experiment (CUTTING_PLANE.md §5), trained once and cached on disk.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ImageSet } from '@liftguard/data';
 import { cnn, cnnLight, trainClassifier } from '@liftguard/models';
+import { manifestFileName } from '@liftguard/models/node';
 import { cachedModel, type CachedModel } from '../model-cache.js';
 
 export type RepairModelName = 'cnn-light' | 'cnn';
@@ -32,9 +35,18 @@ export function recipeKey(recipe: PretrainRecipe): string {
   return `${recipe.model}-mnist-${recipe.trainImages}-e${recipe.epochs}-bs${recipe.batchSize}-lr${recipe.learningRate}x${recipe.learningRateDecay}-s${recipe.seed}`;
 }
 
-/** Loads the model from `cacheDir` if this recipe was trained before, else trains and saves it. */
+/**
+ * Pre-trained weights kept in the repository (apps/bench/pretrained): training through the system
+ * BLAS and oneDNN rounds differently on other CPUs, so a recipe retrained elsewhere is another
+ * model, and results stored across machines could not be extended or compared.
+ */
+export const committedModelDir = fileURLToPath(new URL('../../pretrained/', import.meta.url));
+
+/** The committed model of this recipe when there is one, else the one in `cacheDir`, trained and saved there if missing. */
 export async function pretrainedModel(recipe: PretrainRecipe, train: ImageSet, cacheDir: string, log: (line: string) => void = console.log): Promise<PretrainedModel> {
-  const cached = await cachedModel(join(cacheDir, recipeKey(recipe)), recipe.model, { recipe }, async () => {
+  const committed = join(committedModelDir, recipeKey(recipe));
+  const dir = existsSync(join(committed, manifestFileName)) ? committed : join(cacheDir, recipeKey(recipe));
+  const cached = await cachedModel(dir, recipe.model, { recipe }, async () => {
     if (train.count < recipe.trainImages) throw new Error(`recipe needs ${recipe.trainImages} training images, the split has ${train.count}`);
     const classifier = recipe.model === 'cnn-light' ? cnnLight({ seed: recipe.seed }) : cnn({ seed: recipe.seed });
     await trainClassifier(classifier, {

@@ -133,12 +133,25 @@ describe('entries of other pre-trained weights', () => {
   const older = entry({ clip: true, suite: true, testCount: 200, before: acc(60, 10, 0.5), after: acc(88, 31, 0.5), finishedAt: '2026-12-07T03:18:00Z', weights: 'w0' });
   const newer = entry({ clip: true, suite: true, testCount: 200, before: acc(61, 11, 0.5), after: acc(87, 30, 0.5), finishedAt: '2026-12-08T03:18:00Z', size: 100, weights: 'w2' });
 
-  it('are not merged into one entry: the new run replaces the runs of the other model', () => {
+  it('are not merged into one entry: the other model keeps its runs under an id naming its weights', () => {
     const merged = mergeEntry(mergeEntry({ entries: [], figures: 'svg' }, older), newer);
-    expect(merged.entries).toHaveLength(1);
-    expect(merged.entries[0]!.result.runs.map((r) => r.size)).toEqual([100]);
+    expect(merged.entries.map((e) => [e.id, e.weightsSha256, e.result.runs.map((r) => r.size)])).toEqual([
+      [`${older.id}-weights-w0`, 'w0', [10]],
+      [newer.id, 'w2', [100]],
+    ]);
+    // A third pre-training, and one with unrecorded weights: nothing is dropped, ids stay unique.
+    const third = mergeEntry(mergeEntry(merged, { ...newer, weightsSha256: 'w0' }), { ...newer, weightsSha256: 'w3' });
+    expect(third.entries.map((e) => [e.id, e.weightsSha256])).toEqual([
+      [`${older.id}-weights-w0`, 'w0'],
+      [`${older.id}-weights-w2`, 'w2'],
+      [`${older.id}-weights-w0-2`, 'w0'],
+      [newer.id, 'w3'],
+    ]);
     const unknown = { ...older, weightsSha256: undefined };
-    expect(mergeEntry({ entries: [unknown], figures: 'svg' }, newer).entries[0]!.result.runs.map((r) => r.size)).toEqual([100]);
+    expect(mergeEntry({ entries: [unknown], figures: 'svg' }, newer).entries.map((e) => [e.id, e.result.runs.map((r) => r.size)])).toEqual([
+      [`${older.id}-weights-unrecorded`, [10]],
+      [newer.id, [100]],
+    ]);
   });
 
   it('are never called the same repaired model when a suite row quotes a larger FGSM / PGD entry', () => {

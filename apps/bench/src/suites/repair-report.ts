@@ -80,13 +80,15 @@ function runSession(entry: RepairEntry, run: RepairRun): RunSession {
 
 /**
  * Adds (or replaces by id, merging runs of other |X_adv|) an entry; every run keeps the session it
- * was measured in. A run of a size already stored from the same repair keeps the stored
+ * was measured in. A stored entry of the same id on other (or unrecorded) pre-trained weights is
+ * kept, renamed with its weights, since a rebuilt model cache is another model. A run of a size already stored from the same repair keeps the stored
  * selections and evaluations the new run does not have, so other (M, ω) can be evaluated later.
  */
 export function mergeEntry(file: RepairResultsFile, entry: RepairEntry): RepairResultsFile {
   const found = file.entries.find((e) => e.id === entry.id);
-  // Runs on other pre-trained weights (or unknown ones) are another model's: the new entry replaces them.
+  // Runs on other pre-trained weights (or unknown ones) are another model's: that entry stays, under an id naming its weights.
   const previous = found !== undefined && sameWeights(found, entry) ? found : undefined;
+  if (found !== undefined && previous === undefined) file = { ...file, entries: file.entries.map((e) => (e === found ? { ...e, id: idWithWeights(e, file) } : e)) };
   const sizes = new Set(entry.result.runs.map((r) => r.size));
   const kept = (previous?.result.runs.filter((r) => !sizes.has(r.size)) ?? []).map((r) => ({ ...r, session: runSession(previous!, r) }));
   const fresh = entry.result.runs.map((r) => {
@@ -97,6 +99,14 @@ export function mergeEntry(file: RepairResultsFile, entry: RepairEntry): RepairR
   const runs = [...kept, ...fresh].sort((a, b) => a.size - b.size);
   const merged = { ...entry, result: { ...entry.result, runs } };
   return { ...file, entries: [...file.entries.filter((e) => e.id !== entry.id), merged] };
+}
+
+/** `entry`'s id with its weights' first 8 hex digits ("unrecorded" when absent), unique in `file`. */
+function idWithWeights(entry: RepairEntry, file: RepairResultsFile): string {
+  const base = `${entry.id}-weights-${entry.weightsSha256?.slice(0, 8) ?? 'unrecorded'}`;
+  let id = base;
+  for (let n = 2; file.entries.some((e) => e.id === id); n++) id = `${base}-${n}`;
+  return id;
 }
 
 /** Whether two runs (of entries on the same weights) are one repair: the same X_adv and the same pool of candidates. */
