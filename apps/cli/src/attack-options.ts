@@ -25,7 +25,7 @@ export const attackOptions: Record<string, OptionSpec> = {
 /** The AutoAttack suite `--suite` names; the per-attack flags do not apply to it. */
 function suiteAttacks(values: OptionValues, norm: NormName, version: string, byDefault: boolean): Attack[] {
   if (version !== 'standard' && version !== 'quick' && version !== 'rand') throw new UsageError(`--suite must be standard, rand or quick; got '${version}'`);
-  if (norm !== 'linf' && norm !== 'l2') throw new UsageError(`--suite runs in linf or l2, not ${norm}`);
+  if (norm !== 'linf' && norm !== 'l2') throw new UsageError(`--suite runs in linf or l2, not ${norm}${norm === 'l1' ? ' (FAB and Square have no L1 here); for L1 name the attacks: --attacks apgd,apgd-t' : ''}`);
   const given = ['steps', 'step-size', 'relative-step', 'restarts', 'objective', 'attack-loss', 'attack-option'].filter((flag) => values[flag] !== undefined);
   const hint = byDefault ? ' (this command runs the AutoAttack suite unless --attacks names others, e.g. --attacks pgd)' : '';
   if (given.length > 0) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} does not apply to --suite (its attacks use the suite's settings)${hint}`);

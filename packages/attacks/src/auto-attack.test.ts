@@ -29,7 +29,12 @@ describe('autoAttack', () => {
     expect(attacks.names()).toEqual(expect.arrayContaining(['apgd', 'apgd-t', 'fab-t', 'square']));
     expect(autoAttackList('linf', 'standard').map((a) => a.name)).toEqual(['apgd', 'apgd-t', 'fab-t', 'square']);
     expect(autoAttackAttacks({ norm: 'l2', version: 'quick' }).map((a) => a.name)).toEqual(['apgd-ce', 'apgd-t', 'square']);
-    expect(() => autoAttackAttacks({ norm: 'l1' as 'linf' })).toThrow(/norm must be linf or l2/);
+    expect(() => autoAttackAttacks({ norm: 'l0' as 'linf' })).toThrow(/norm must be linf, l2 or l1/);
+    expect(() => autoAttackAttacks({ norm: 'l1' })).toThrow(/version 'standard' in L1 needs FAB and Square in L1/);
+    expect(autoAttackAttacks({ norm: 'l1', version: 'custom', attacks: [{ name: 'apgd' }, { name: 'apgd-t', options: { targetClasses: 5 } }] }).map((a) => [a.name, a.norm])).toEqual([
+      ['apgd-ce', 'l1'],
+      ['apgd-t', 'l1'],
+    ]);
     expect(() => autoAttackAttacks({ norm: 'linf', version: 'custom' })).toThrow(/needs a non-empty attacks list/);
   });
 

@@ -15,7 +15,8 @@ export type AutoAttackVersion = 'standard' | 'rand' | 'quick' | 'custom';
 const randEotSamples = 20;
 
 export interface AutoAttackOptions extends Omit<RunOptions, 'goal'> {
-  norm: 'linf' | 'l2';
+  /** L1 runs version 'custom' only (APGD and APGD-T have L1; FAB-T and Square do not). */
+  norm: 'linf' | 'l2' | 'l1';
   /** Default 'standard'. */
   version?: AutoAttackVersion;
   /** version 'custom': registered attack names with their options, run in this order. */
@@ -51,14 +52,16 @@ export function autoAttackList(norm: 'linf' | 'l2', version: Exclude<AutoAttackV
 /** The attacks a version runs, built through the registry. */
 export function autoAttackAttacks(options: Pick<AutoAttackOptions, 'norm' | 'version' | 'attacks'>): Attack[] {
   const version = options.version ?? 'standard';
-  if (options.norm !== 'linf' && options.norm !== 'l2') throw new AttackConfigError(`autoAttack: norm must be linf or l2, got '${String(options.norm)}'`);
+  if (options.norm !== 'linf' && options.norm !== 'l2' && options.norm !== 'l1') throw new AttackConfigError(`autoAttack: norm must be linf, l2 or l1, got '${String(options.norm)}'`);
+  if (options.norm === 'l1' && version !== 'custom')
+    throw new AttackConfigError(`autoAttack: version '${String(version)}' in L1 needs FAB and Square in L1, which LiftGuard does not have; use version 'custom' with apgd and apgd-t (both run L1)`);
   if (version === 'custom') {
     if (!options.attacks?.length) throw new AttackConfigError("autoAttack: version 'custom' needs a non-empty attacks list");
     return options.attacks.map((a) => createAttack(a.name, { norm: options.norm, ...a.options }));
   }
   if (version !== 'standard' && version !== 'rand' && version !== 'quick') throw new AttackConfigError(`autoAttack: version must be standard, rand, quick or custom, got '${String(version)}'`);
   if (options.attacks !== undefined) throw new AttackConfigError("autoAttack: attacks are given only with version 'custom'");
-  return autoAttackList(options.norm, version).map((a) => createAttack(a.name, a.options));
+  return autoAttackList(options.norm as 'linf' | 'l2', version).map((a) => createAttack(a.name, a.options));
 }
 
 /**

@@ -12,6 +12,8 @@ const steps: OptionSchema = { name: 'steps', type: 'integer', min: 1, default: 1
 const restarts: OptionSchema = { name: 'restarts', type: 'integer', min: 1, default: 1, description: 'runs on the examples still robust' };
 const rho: OptionSchema = { name: 'rho', type: 'number', min: 0, max: 1, default: 0.75, description: 'step halving when the loss rose in at most ρ of the steps' };
 const eotSamples: OptionSchema = { name: 'eotSamples', type: 'integer', min: 1, max: 10_000, default: 1, description: 'gradients averaged per step (expectation over transformation, for randomized models)' };
+// No schema default: the norms without the choice refuse it, and L1 defaults it to 'decreasing'.
+const epsilonSchedule: OptionSchema = { name: 'epsilonSchedule', type: 'string', choices: ['decreasing', 'fixed'], description: "L1 only: 'decreasing' (AutoAttack's L1 setting: 30 % of the steps at 3ε, 30 % at 2ε, then ε; the default) or 'fixed'" };
 const targetClasses: OptionSchema = { name: 'targetClasses', type: 'integer', min: 1, default: 9, description: 'top classes of the clean logits targeted in turn' };
 
 /** The evaluation attacks of Croce & Hein's AutoAttack, as registry definitions. */
@@ -19,15 +21,15 @@ export const evaluationAttacks: readonly AttackDefinition[] = [
   {
     name: 'apgd',
     label: 'APGD',
-    description: 'auto-PGD (Croce & Hein 2020): momentum, step halving at checkpoints, restarts from the best point; loss cross-entropy (APGD-CE) or dlr (APGD-DLR)',
-    options: [norm(['linf', 'l2']), steps, restarts, { name: 'loss', type: 'string', choices: ['cross-entropy', 'dlr'], default: 'cross-entropy', description: 'cross-entropy or dlr' }, rho, eotSamples],
+    description: 'auto-PGD (Croce & Hein 2020): momentum, step halving at checkpoints, restarts from the best point; L1 with the sparse step of Croce & Hein 2021; loss cross-entropy (APGD-CE) or dlr (APGD-DLR)',
+    options: [norm(['linf', 'l2', 'l1']), steps, restarts, { name: 'loss', type: 'string', choices: ['cross-entropy', 'dlr'], default: 'cross-entropy', description: 'cross-entropy or dlr' }, rho, eotSamples, epsilonSchedule],
     create: (options) => apgd(options as unknown as ApgdOptions),
   },
   {
     name: 'apgd-t',
     label: 'APGD-T',
     description: 'targeted APGD with the targeted DLR loss over the top-k classes, success = any wrong class',
-    options: [norm(['linf', 'l2']), steps, restarts, targetClasses, rho, eotSamples],
+    options: [norm(['linf', 'l2', 'l1']), steps, restarts, targetClasses, rho, eotSamples, epsilonSchedule],
     create: (options) => apgdTargeted(options as unknown as ApgdTargetedOptions),
   },
   {

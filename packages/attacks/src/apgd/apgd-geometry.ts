@@ -4,21 +4,24 @@ import type { Bounds } from '../bounds.js';
 import { clipToBounds } from '../bounds.js';
 import { asRows } from '../norms/rows.js';
 
-/** The norms APGD supports (L1 needs the sparse step of Croce & Hein 2021, not implemented). */
-export type ApgdNorm = 'linf' | 'l2';
+/** The norms APGD supports: L∞ and L2 with momentum (this file), L1 with the sparse step (apgd-l1-run.ts). */
+export type ApgdNorm = MomentumNorm | 'l1';
+
+/** The norms of the momentum run. */
+export type MomentumNorm = 'linf' | 'l2';
 
 // The reference code's guard in every normalization.
 const tiny = 1e-12;
 
 /** ‖t‖ per example, shaped [N, 1, …] to broadcast against t. */
-function rowNorm(t: tf.Tensor, norm: ApgdNorm): tf.Tensor {
+function rowNorm(t: tf.Tensor, norm: MomentumNorm): tf.Tensor {
   const rows = asRows(t);
   const values = norm === 'linf' ? tf.max(tf.abs(rows), 1) : tf.sqrt(tf.sum(tf.square(rows), 1));
   return tf.reshape(values, [t.shape[0]!, ...t.shape.slice(1).map(() => 1)]);
 }
 
 /** t / (‖t‖ + 1e−12) per example. */
-export function normalize(t: tf.Tensor, norm: ApgdNorm): tf.Tensor {
+export function normalize(t: tf.Tensor, norm: MomentumNorm): tf.Tensor {
   return tf.tidy(() => tf.div(t, tf.add(rowNorm(t, norm), tiny)));
 }
 
@@ -29,7 +32,7 @@ export function normalize(t: tf.Tensor, norm: ApgdNorm): tf.Tensor {
 export function randomStart(
   x: tf.Tensor,
   epsilon: number,
-  norm: ApgdNorm,
+  norm: MomentumNorm,
   bounds: Bounds,
   random: Random,
 ): tf.Tensor {
@@ -41,7 +44,7 @@ export function randomStart(
 }
 
 /** The steepest-ascent direction: sign(g) for L∞, g/‖g‖₂ for L2. */
-export function ascentDirection(gradient: tf.Tensor, norm: ApgdNorm): tf.Tensor {
+export function ascentDirection(gradient: tf.Tensor, norm: MomentumNorm): tf.Tensor {
   return norm === 'linf' ? tf.sign(gradient) : normalize(gradient, norm);
 }
 
@@ -50,7 +53,7 @@ export function projectToThreatModel(
   z: tf.Tensor,
   x: tf.Tensor,
   epsilon: number,
-  norm: ApgdNorm,
+  norm: MomentumNorm,
   bounds: Bounds,
 ): tf.Tensor {
   return tf.tidy(() => {

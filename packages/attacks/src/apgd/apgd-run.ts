@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier, Random } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
 import { checkpointSchedule, nextInterval, oscillates } from './apgd-schedule.js';
-import { randomStart, type ApgdNorm } from './apgd-geometry.js';
-import { copyRows, FlatThreatModel, packRows, unpackRows } from './flat-threat-model.js';
-import { eotLossAndGradient } from './eot-gradient.js';
+import { randomStart, type MomentumNorm } from './apgd-geometry.js';
+import { activeEvaluator } from './active-evaluation.js';
+import { copyRows, FlatThreatModel } from './flat-threat-model.js';
 
 /** One APGD run on a batch; every tensor here belongs to the caller. */
 export interface ApgdRunInput {
@@ -17,7 +17,7 @@ export interface ApgdRunInput {
   objective: (logits: tf.Tensor2D, rows: tf.Tensor1D | null) => tf.Tensor1D;
   /** Whether a prediction reaches the goal for example i. */
   reached: (predicted: number, i: number) => boolean;
-  norm: ApgdNorm;
+  norm: MomentumNorm;
   epsilon: number;
   bounds: Bounds;
   steps: number;
@@ -74,26 +74,9 @@ export function* apgdSteps(input: ApgdRunInput): Generator<void, ApgdRunResult, 
   const ball = new FlatThreatModel(Float32Array.from(x.dataSync()), n, norm, epsilon, bounds);
   const w = ball.width;
   const grad = new Float32Array(n * w);
-  const packed = new Float32Array(n * w);
   let active = Int32Array.from({ length: n }, (_, i) => i);
-
-  /** Loss and prediction of the active rows (indexed like `active`); their gradients land in `grad`. */
-  const evaluateActive = (point: Float32Array): { loss: Float32Array; predicted: Int32Array } => {
-    const m = active.length;
-    const all = m === n;
-    if (!all) packRows(active, point, packed, w);
-    // The arrays are returned outside tidy, which would walk them element by element.
-    let result: { loss: Float32Array; predicted: Int32Array } | undefined;
-    tf.tidy(() => {
-      const z = tf.tensor(all ? point : packed.subarray(0, m * w), [m, ...x.shape.slice(1)], 'float32');
-      const rows = all ? null : tf.tensor1d(active, 'int32');
-      const seed = tf.ones([m]);
-      const evaluated = eotLossAndGradient(input.model, (logits) => input.objective(logits, rows), z, seed, samples);
-      unpackRows(active, evaluated.grad.dataSync() as Float32Array, grad, w);
-      result = { loss: evaluated.loss, predicted: evaluated.predicted };
-    });
-    return result!;
-  };
+  const evaluate = activeEvaluator(input.model, input.objective, x, grad, samples);
+  const evaluateActive = (point: Float32Array) => evaluate(point, active);
 
   const start = randomStart(x, epsilon, norm, bounds, input.random);
   let current: Float32Array = Float32Array.from(start.dataSync());

@@ -23,7 +23,10 @@ describe('APGD checkpoints', () => {
 });
 
 describe('APGD runs', () => {
-  it('are identical for the same seed and differ for another', async () => {
+  it.each([
+    ['l2', { norm: 'l2' }],
+    ['l1', { norm: 'l1', epsilonSchedule: 'fixed' }],
+  ] as const)('%s: are identical for the same seed and differ for another', async (_, options) => {
     const random = new Random('apgd seeds');
     const model = new TinyMlp([10, 16, 4], random);
     const inputs = uniformInputs(random, 8, 10);
@@ -32,9 +35,9 @@ describe('APGD runs', () => {
       const result = await runAttack(
         model,
         { x: inputs.x, labels },
-        apgd({ norm: 'l2', steps: 10 }),
+        apgd({ ...options, steps: 10 }),
         {
-          epsilons: [0.05],
+          epsilons: [options.norm === 'l1' ? 0.5 : 0.05],
           seed,
         },
       );
@@ -57,6 +60,8 @@ describe('APGD runs', () => {
     for (const attack of [
       apgd({ norm: 'linf', steps: 12, restarts: 3 }),
       apgdTargeted({ norm: 'l2', steps: 8, targetClasses: 3, restarts: 2 }),
+      apgd({ norm: 'l1', steps: 12, restarts: 2 }),
+      apgdTargeted({ norm: 'l1', steps: 8, targetClasses: 3, epsilonSchedule: 'fixed' }),
     ]) {
       const result = await assertNoLeaksAsync(() =>
         runAttack(model, { x: inputs.x, labels }, attack, {
@@ -82,13 +87,15 @@ describe('APGD runs', () => {
     expect(() => apgd({ norm: 'linf', loss: 'margin' as never })).toThrow(
       /loss must be one of cross-entropy, dlr/,
     );
-    expect(() => apgd({ norm: 'l1' as never })).toThrow(/sparse step/);
+    expect(apgd({ norm: 'l1' }).config.epsilonSchedule).toBe('decreasing');
+    expect(() => apgd({ norm: 'linf', epsilonSchedule: 'fixed' })).toThrow(/epsilonSchedule applies to norm l1 only, not linf/);
+    expect(() => apgdTargeted({ norm: 'l1', epsilonSchedule: 'shrinking' as never })).toThrow(/epsilonSchedule must be one of decreasing, fixed/);
     expect(() => apgdTargeted({ norm: 'l2', targetClasses: 0 })).toThrow(AttackConfigError);
   });
 });
 
 describe('image-shaped inputs', () => {
-  it.each(['linf', 'l2'] as const)(
+  it.each(['linf', 'l2', 'l1'] as const)(
     '%s: [N, 6, 6, 1] inputs give the adversarials of the same inputs flattened',
     async (norm) => {
       const random = new Random(`apgd images ${norm}`);

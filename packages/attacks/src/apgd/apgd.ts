@@ -10,8 +10,9 @@ import {
   type ApgdTargetedOptions,
   type ResolvedApgdConfig,
 } from './apgd-config.js';
-import type { ApgdNorm } from './apgd-geometry.js';
-import { apgdSteps } from './apgd-run.js';
+import type { MomentumNorm } from './apgd-geometry.js';
+import { apgdL1Steps } from './apgd-l1-run.js';
+import { apgdSteps, type ApgdRunInput, type ApgdRunResult } from './apgd-run.js';
 import { SurvivorPool } from './survivor-pool.js';
 import { drainSteps } from '../drain-steps.js';
 
@@ -37,15 +38,13 @@ export function apgd(options: ApgdOptions): ApgdAttack {
       const pool = new SurvivorPool(problem);
       for (let restart = 0; restart < config.restarts && pool.remaining() > 0; restart++) {
         yield* pool.attackSurvivors((x, labels, reached) =>
-          apgdSteps({
-            model: problem.model,
+          runSteps(config, problem, {
             x,
             objective: (logits, rows) =>
               config.loss === 'dlr'
                 ? dlrLoss(logits, rowsOf(labels, rows))
                 : attackObjective(logits, rowsOf(labels, rows), 'cross-entropy', problem.targeted),
             reached,
-            ...stepSettings(config, problem),
             random: problem.random.fork(`restart ${restart}`),
           }),
         );
@@ -56,19 +55,26 @@ export function apgd(options: ApgdOptions): ApgdAttack {
 }
 
 /**
- * The APGD run settings APGD and APGD-T share. Examples already broken are dropped from the batch,
- * except under EOT, where one noisy success is not final.
+ * One APGD run with the settings APGD and APGD-T share: the sparse L1 run for norm l1, else the
+ * momentum run. Examples already broken are dropped from the batch, except under EOT, where one
+ * noisy success is not final.
  */
-function stepSettings(config: ResolvedApgdConfig, problem: AttackProblem) {
-  return {
-    norm: config.norm as ApgdNorm,
+function runSteps(
+  config: ResolvedApgdConfig,
+  problem: AttackProblem,
+  run: Pick<ApgdRunInput, 'x' | 'objective' | 'reached' | 'random'>,
+): Generator<void, ApgdRunResult, void> {
+  const shared = {
+    ...run,
+    model: problem.model,
     epsilon: problem.epsilon,
     bounds: problem.bounds,
     steps: config.steps,
-    rho: config.rho,
     eotSamples: config.eotSamples,
     dropReached: config.eotSamples === 1,
   };
+  if (config.norm === 'l1') return apgdL1Steps({ ...shared, epsilonSchedule: config.epsilonSchedule ?? 'decreasing' });
+  return apgdSteps({ ...shared, norm: config.norm as MomentumNorm, rho: config.rho });
 }
 
 /** An APGD attack: its resolved settings, and its steps for runners that pause between them. */
@@ -106,13 +112,11 @@ export function apgdTargeted(options: ApgdTargetedOptions): ApgdAttack {
               'int32',
             );
             try {
-              return yield* apgdSteps({
-                model: problem.model,
+              return yield* runSteps(config, problem, {
                 x,
                 objective: (logits, rows) =>
                   targetedDlrLoss(logits, rowsOf(labels, rows), rowsOf(target, rows)),
                 reached,
-                ...stepSettings(config, problem),
                 random: problem.random.fork(`target ${rank} restart ${restart}`),
               });
             } finally {

@@ -1,6 +1,6 @@
 import { nativeLoops } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
-import type { ApgdNorm } from './apgd-geometry.js';
+import type { MomentumNorm } from './apgd-geometry.js';
 
 // The reference code's guard in every normalization.
 const tiny = 1e-12;
@@ -19,7 +19,7 @@ export class FlatThreatModel {
   constructor(
     readonly x: Float32Array,
     rows: number,
-    readonly norm: ApgdNorm,
+    readonly norm: MomentumNorm,
     readonly epsilon: number,
     readonly bounds: Bounds,
   ) {
