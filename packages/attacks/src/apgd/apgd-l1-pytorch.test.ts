@@ -1,11 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, Random } from '@liftguard/tensor';
-import { runAttack } from '../run-attack.js';
-import { DenseMlp } from '../test-support/dense-mlp.js';
-import { uniformInputs } from '../test-support/fixtures.js';
-import { describeWithTorch, python } from '../test-support/pytorch.js';
+import { mlpRobustAccuracies } from '../test-support/mlp-cross-check.js';
+import { describeWithTorch } from '../test-support/pytorch.js';
 import { apgd } from './apgd.js';
 
 // L1-APGD-CE written here from Croce & Hein, "Mind the box" (ICML 2021), §3–4, with AutoAttack's
@@ -101,33 +96,10 @@ print(json.dumps({'robust': (~(broken | clean_wrong)).double().mean().item()}))
 
 describeWithTorch('L1-APGD-CE against an independent PyTorch L1-APGD-CE', () => {
   it('gives the same robust accuracy within 0.5 points (MLP, 400 inputs in [0, 1], L1, 100 steps)', async () => {
-    await initBackend({ quiet: true });
-    const random = new Random('apgd l1 pytorch');
-    const sizes = [64, 48, 48, 10];
-    const model = new DenseMlp(sizes, random);
-    const inputs = uniformInputs(random, 400, sizes[0]!);
-    const labels = Array.from(tf.tidy(() => tf.argMax(model.predict(inputs.x), 1).dataSync()));
-    const epsilon = 1.5;
-    const ours = await runAttack(model, { x: inputs.x, labels }, apgd({ norm: 'l1', steps: 100 }), {
-      epsilons: [epsilon],
-      seed: 1,
-      returnAdversarials: false,
-    });
-    const request = { sizes, weights: model.weights, biases: model.biases, x: inputs.rows.flat(), labels, epsilon, steps: 100, seed: 0 };
-    const run = spawnSync(python, ['-c', script], {
-      input: JSON.stringify(request),
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1' },
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const reference = (JSON.parse(run.stdout) as { robust: number }).robust;
-    const robust = ours.robustAccuracy![0]!;
-    console.log(`L1-APGD-CE robust accuracy: LiftGuard ${robust}, PyTorch ${reference}`);
+    const { ours, reference } = await mlpRobustAccuracies('apgd l1 pytorch', apgd({ norm: 'l1', steps: 100 }), 1.5, 100, script);
     // Meaningful only away from 0 and 1.
     expect(reference).toBeGreaterThan(0.2);
     expect(reference).toBeLessThan(0.8);
-    expect(Math.abs(robust - reference), `LiftGuard ${robust}, PyTorch ${reference}`).toBeLessThanOrEqual(0.005);
-    model.dispose();
-    inputs.x.dispose();
+    expect(Math.abs(ours - reference), `LiftGuard ${ours}, PyTorch ${reference}`).toBeLessThanOrEqual(0.005);
   });
 });

@@ -24,3 +24,14 @@ export function describeWithTorch(name: string, body: () => void): void {
     });
   } else describe.skip(name, body);
 }
+
+/** Runs a Python script (one thread) with `request` as JSON on stdin; returns its JSON output. */
+export function runPython<T>(script: string, request: unknown): T {
+  const run = spawnSync(python, ['-c', script], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  if (run.status !== 0) throw new Error(`the PyTorch script failed (${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
