@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, Random } from '@liftguard/tensor';
 import type { Attack } from '../attack.js';
@@ -11,7 +12,7 @@ import { runPython } from './pytorch.js';
  * 400 inputs uniform in [0, 1], labelled by the model. The script reads sizes, weights, biases,
  * x, labels, epsilon, steps and seed from stdin and prints {"robust": …}.
  */
-export async function mlpRobustAccuracies(name: string, attack: Attack, epsilon: number, steps: number, script: string): Promise<{ ours: number; reference: number }> {
+async function mlpRobustAccuracies(name: string, attack: Attack, epsilon: number, steps: number, script: string): Promise<{ ours: number; reference: number }> {
   await initBackend({ quiet: true });
   const random = new Random(name);
   const sizes = [64, 48, 48, 10];
@@ -26,4 +27,13 @@ export async function mlpRobustAccuracies(name: string, attack: Attack, epsilon:
     model.dispose();
     inputs.x.dispose();
   }
+}
+
+/** Expects `attack` and the PyTorch `script` to agree within 0.5 points on the MLP above, away from 0 and 1. */
+export async function expectPyTorchAgreement(name: string, attack: Attack, epsilon: number, steps: number, script: string): Promise<void> {
+  const { ours, reference } = await mlpRobustAccuracies(name, attack, epsilon, steps, script);
+  // Meaningful only away from 0 and 1.
+  expect(reference).toBeGreaterThan(0.2);
+  expect(reference).toBeLessThan(0.8);
+  expect(Math.abs(ours - reference), `LiftGuard ${ours}, PyTorch ${reference}`).toBeLessThanOrEqual(0.005);
 }
