@@ -23,8 +23,10 @@ export interface RepairExperimentConfig {
   cleanCount: number;
   /** Training images after those for E, the clean error used in selection. */
   validationCount: number;
-  /** First test images evaluated (10,000 = all). */
+  /** Test images evaluated, from `testOffset` on (10,000 = all). */
   testCount: number;
+  /** The first test image evaluated (absent: 0); a run on a later range is a shard of a larger evaluation. */
+  testOffset?: number;
   adversarial: AdversarialSetRecipe;
   evaluation: EvaluationSettings;
   /** Run fresh white-box attacks on every chosen repaired model. */
@@ -139,7 +141,9 @@ export async function runRepairExperiment(
   const source = sliceImageSet(train, 0, sourceCount);
   const cleanSet = sliceImageSet(train, sourceCount, sourceCount + cleanCount);
   const validationSet = sliceImageSet(train, sourceCount + cleanCount, sourceCount + cleanCount + validationCount);
-  const testSlice = sliceImageSet(test, 0, Math.min(config.testCount, test.count));
+  const testOffset = config.testOffset ?? 0;
+  if (testOffset + config.testCount > test.count) throw new Error(`test images ${testOffset}..${testOffset + config.testCount - 1} exceed the ${test.count} of the test split`);
+  const testSlice = sliceImageSet(test, testOffset, testOffset + config.testCount);
   const testSet: TestSet = { x: toTensor(testSlice), labels: testSlice.labels };
   const clean = { x: toTensor(cleanSet), labels: cleanSet.labels };
   const validation = { x: toTensor(validationSet), labels: validationSet.labels };
@@ -149,7 +153,7 @@ export async function runRepairExperiment(
 
   try {
     const cleanAccuracy = accuracyOf(predictClasses(classifier, testSet.x, config.batchSize), testSet.labels);
-    log(`  original: clean accuracy ${(100 * cleanAccuracy).toFixed(2)}% on ${testSlice.count} test images; attacking ${sourceCount} training images for X_adv`);
+    log(`  original: clean accuracy ${(100 * cleanAccuracy).toFixed(2)}% on ${testSlice.count} test images${testOffset > 0 ? ` from image ${testOffset}` : ''}; attacking ${sourceCount} training images for X_adv`);
     const sourceX = toTensor(source);
     // The pool keeps plain arrays: every |X_adv| below is drawn from this one attack.
     const pool = await adversarialPool(classifier, { x: sourceX, labels: source.labels }, config.adversarial, { batchSize: config.batchSize }).finally(() => sourceX.dispose());

@@ -20,3 +20,11 @@ describe('--repair-iterations', () => {
     expect(() => parseRepairOptions(['--iterations=5,20', '--repair-iterations=10'], false)).toThrow('--repair-iterations=10 is below the largest --iterations value 20');
   });
 });
+
+describe('--test-offset', () => {
+  it('makes a shard of the test images, absent from the config for the first images', () => {
+    expect(parseRepairOptions(['--test-count=1000', '--test-offset=3000'], false).experiment).toMatchObject({ testCount: 1000, testOffset: 3000 });
+    expect('testOffset' in parseRepairOptions(['--test-count=1000', '--test-offset=0'], false).experiment).toBe(false);
+    expect(() => parseRepairOptions(['--test-offset=-5'], false)).toThrow('--test-offset must be a non-negative integer');
+  });
+});

@@ -53,6 +53,8 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
   if (suite !== 'standard' && suite !== 'quick' && suite !== 'none') throw new Error(`--autoattack must be standard, quick or none, got '${suite}'`);
   const iterations = numbers(args, 'iterations', quick ? [5] : [5, 10, 20]);
   const repairIterations = flag(args, 'repair-iterations') === undefined ? undefined : integer(args, 'repair-iterations', 1);
+  const testOffset = Number(flag(args, 'test-offset') ?? 0);
+  if (!Number.isInteger(testOffset) || testOffset < 0) throw new Error('--test-offset must be a non-negative integer');
   if (repairIterations !== undefined && repairIterations < Math.max(...iterations)) throw new Error(`--repair-iterations=${repairIterations} is below the largest --iterations value ${Math.max(...iterations)}`);
   return {
     models,
@@ -69,6 +71,8 @@ export function parseRepairOptions(args: string[], quick: boolean): RepairSuiteO
       cleanCount: integer(args, 'clean-count', quick ? 500 : 1_000),
       validationCount: integer(args, 'validation-count', quick ? 500 : 1_000),
       testCount: integer(args, 'test-count', quick ? 500 : 10_000),
+      // Set only for shards, so entries of the first images compare equal to older ones.
+      ...(testOffset > 0 ? { testOffset } : {}),
       adversarial: { ...cuttingPlaneRecipe, clip },
       evaluation: { epsilons: numbers(args, 'epsilons', [0.05, 0.1, 0.2]), bounds: clip ? [0, 1] : null, seed: 11, batchSize: 500, pgdSteps: integer(args, 'pgd-steps', 40), loss: attackLoss(args), autoAttack: suite === 'none' ? null : suite },
       adaptive: !args.includes('--no-adaptive'),

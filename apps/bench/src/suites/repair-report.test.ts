@@ -4,6 +4,7 @@ import type { CandidateEvaluation, RepairExperimentResult, RepairRun } from './r
 import { paperRecipe } from './repair-models.js';
 import { entryId, mergeEntry, repairMarkdown, type RepairEntry, type RepairResultsFile, type StoredRun } from './repair-report.js';
 import { reusableOriginalSuite } from './repair-reuse.js';
+import { withShardsCombined } from './repair-shards.js';
 
 /** Accuracies per ε 0.05 / 0.1 / 0.2 as shares. */
 const acc = (...percent: number[]) => percent.map((p) => p / 100);
@@ -23,7 +24,7 @@ function evaluation(candidate: number, pgd: number[], suite: number[] | null, ad
 }
 
 /** One CNNLight entry with |X_adv| = 10, a w̄ and one repaired candidate (k = 3) chosen at M 20, ω 0.6. */
-function entry(options: { clip: boolean; suite: boolean; testCount: number; before: number[]; after: number[]; suiteBefore?: number[]; suiteAfter?: number[]; finishedAt: string; size?: number; load?: number; adaptive?: boolean; weights?: string }): RepairEntry {
+function entry(options: { clip: boolean; suite: boolean; testCount: number; before: number[]; after: number[]; suiteBefore?: number[]; suiteAfter?: number[]; finishedAt: string; size?: number; load?: number; adaptive?: boolean; weights?: string; offset?: number }): RepairEntry {
   const adaptive = options.adaptive ?? true;
   const size = options.size ?? 10;
   const load = options.load ?? 1;
@@ -40,6 +41,7 @@ function entry(options: { clip: boolean; suite: boolean; testCount: number; befo
       cleanCount: 1_000,
       validationCount: 1_000,
       testCount: options.testCount,
+      ...(options.offset ? { testOffset: options.offset } : {}),
       adversarial: { epsilon: 0.1, steps: 40, stepSize: 0.01, randomStart: true, clip: options.clip, seed: 7 },
       evaluation: { epsilons: [0.05, 0.1, 0.2], bounds: options.clip ? [0, 1] : null, seed: 11, batchSize: 500, pgdSteps: 40, loss: 'cross-entropy', autoAttack: options.suite ? 'standard' : null },
       adaptive,
@@ -216,5 +218,62 @@ describe("w̄'s suite reused from a stored entry", () => {
   it('is never taken from an entry that reused it itself', () => {
     const second = { ...withSuite, result: { ...withSuite.result, original: { ...withSuite.result.original, suiteReusedFrom: 'x' } } };
     expect(reusableOriginalSuite({ entries: [second], figures: 'svg' }, 'w1', config)).toBeUndefined();
+  });
+});
+
+describe('entries on consecutive ranges of the test images (shards)', () => {
+  const shard = (offset: number, testCount: number, before: number[], after: number[], options: { weights?: string; finishedAt?: string } = {}) =>
+    entry({ clip: true, suite: true, testCount, offset, before, after, suiteBefore: before.map((v) => v / 2), suiteAfter: after.map((v) => v / 2), finishedAt: options.finishedAt ?? `2026-12-0${1 + offset / 400}T00:00:00Z`, weights: options.weights });
+  const shards = [shard(0, 400, acc(60, 10, 0.5), acc(90, 40, 1)), shard(400, 400, acc(50, 20, 1.5), acc(80, 50, 2)), shard(800, 200, acc(40, 30, 0.5), acc(70, 60, 3))];
+
+  it('are named by their first image and combine over 0..999: shares weighted by image count (closed form), counts and times summed', () => {
+    expect(shards.map((e) => e.id.match(/test\d+(-at\d+)?/)![0])).toEqual(['test400', 'test400-at400', 'test200-at800']);
+    // One suite stage per shard with 10·k attacked and k broken, for the sums.
+    const staged = shards.map((e) => structuredClone(e));
+    staged.forEach((e, k) => (e.result.runs[0]!.evaluations[1]!.suite!.stages = [{ name: 'apgd-ce', attacked: [10 * k, 10, 0], broken: [k, 1, 0], robustAccuracy: [0.5, 0.5, 0.5], seconds: [k, 1, 0] }]));
+    const [combined, ...rest] = withShardsCombined(staged);
+    expect(rest).toEqual([]);
+    expect(combined!.id).toBe(shards[0]!.id.replace('-test400-', '-test1000-') + '-from-shards');
+    expect(combined!.result.config.testCount).toBe(1_000);
+    expect('testOffset' in combined!.result.config).toBe(false);
+    const [before, after] = combined!.result.runs[0]!.evaluations;
+    // 0.4·60 + 0.4·50 + 0.2·40 = 52, 0.4·10 + 0.4·20 + 0.2·30 = 18, 0.4·0.5 + 0.4·1.5 + 0.2·0.5 = 0.9.
+    [0.52, 0.18, 0.009].forEach((v, e) => expect(before!.transfer.pgd[e]).toBeCloseTo(v, 12));
+    [0.26, 0.09, 0.0045].forEach((v, e) => expect(before!.suite!.robustAccuracy[e]).toBeCloseTo(v, 12));
+    [0.82, 0.48, 0.018].forEach((v, e) => expect(after!.adaptive!.pgd[e]).toBeCloseTo(v, 12));
+    expect(after!.suite!.stages).toEqual([{ name: 'apgd-ce', attacked: [30, 30, 0], broken: [3, 3, 0], robustAccuracy: [0.5, 0.5, 0.5], seconds: [3, 3, 0] }]);
+    expect(after!.adaptiveSeconds).toBe(3);
+    expect(combined!.shards!.map((s) => [s.offset, s.count])).toEqual([[0, 400], [400, 400], [800, 200]]);
+    expect(repairMarkdown({ entries: [combined!], figures: 'svg' })).toContain(`**Combined from 3 runs on consecutive ranges of the test images**`);
+    expect(repairMarkdown({ entries: [shards[1]!], figures: 'svg' })).toContain('Evaluation on test images **400–799**');
+  });
+
+  it('stay apart when they leave a gap, start after 0, sit on other weights or repaired otherwise', () => {
+    const apart = (entries: RepairEntry[]) => withShardsCombined(entries).map((e) => e.id);
+    expect(apart([shards[0]!, shards[2]!])).toEqual([shards[0]!.id, shards[2]!.id]);
+    expect(apart([shards[1]!, shards[2]!])).toEqual([shards[1]!.id, shards[2]!.id]);
+    const otherWeights = shard(400, 400, acc(50, 20, 1.5), acc(80, 50, 2), { weights: 'w9' });
+    expect(apart([shards[0]!, otherWeights])).toEqual([shards[0]!.id, otherWeights.id]);
+    const otherPool = structuredClone(shards[1]!);
+    otherPool.result.runs[0]!.pool[1]!.changeNorm = 2;
+    expect(apart([shards[0]!, otherPool])).toEqual([shards[0]!.id, otherPool.id]);
+  });
+
+  it('leave an entry of all the images on the same weights and settings as it is', () => {
+    const whole = shard(0, 1_000, acc(55, 15, 1), acc(85, 45, 2), { finishedAt: '2026-12-08T00:00:00Z' });
+    const shown = withShardsCombined([whole, ...shards]);
+    expect(shown.map((e) => e.id)).toEqual([whole.id, shards[0]!.id.replace('-test400-', '-test1000-') + '-from-shards']);
+    expect(shown[0]).toBe(whole);
+  });
+
+  it('of one range run twice count once, the newest', () => {
+    const rerun = shard(400, 400, acc(0, 0, 0), acc(0, 0, 0), { finishedAt: '2026-12-09T00:00:00Z' });
+    const shown = withShardsCombined([...shards, rerun]);
+    expect(shown).toHaveLength(1);
+    const [combined] = shown;
+    // 0.4·60 + 0.4·0 + 0.2·40 = 32.
+    expect(combined!.result.runs[0]!.evaluations[0]!.cleanAccuracy).toBeCloseTo(0.99, 12);
+    expect(combined!.result.runs[0]!.evaluations[0]!.transfer.pgd[0]).toBeCloseTo(0.32, 12);
+    expect(combined!.shards!.map((s) => s.id)).toEqual([shards[0]!.id, rerun.id, shards[2]!.id]);
   });
 });

@@ -7,6 +7,7 @@ import type { CandidateEvaluation, RepairExperimentResult, RepairRun } from './r
 import { repairIterationsOf } from './repair-iterations.js';
 import type { SuiteEvaluation } from './repair-evaluation.js';
 import type { PretrainRecipe } from './repair-models.js';
+import { withShardsCombined, type ShardSource } from './repair-shards.js';
 
 type ReportModule = typeof ReportPackage;
 
@@ -25,6 +26,8 @@ export interface RepairEntry {
   result: RepairExperimentResult;
   machine: MachineInfo;
   finishedAt: string;
+  /** Set on an entry combined from runs on consecutive ranges of the test images (not stored, made for the page). */
+  shards?: ShardSource[];
 }
 
 export interface RepairResultsFile {
@@ -42,6 +45,8 @@ export function entryId(recipe: PretrainRecipe, result: RepairExperimentResult, 
     `n${recipe.trainImages}`,
     `src${c.sourceCount}`,
     `test${c.testCount}`,
+    // A shard of the test images after the first ones.
+    ...(c.testOffset ? [`at${c.testOffset}`] : []),
     `M${repairIterationsOf(c)}`,
     c.adversarial.clip ? 'clip' : 'noclip',
     c.adaptive ? 'adaptive' : 'transfer-only',
@@ -151,6 +156,7 @@ function sessionsNote(entry: RepairEntry): string {
 /** Where w̄'s suite and evaluations merged from earlier sessions of the same repair come from. */
 function reuseNote(entry: RepairEntry): string {
   const notes: string[] = [];
+  if (entry.shards) notes.push(` **Combined from ${entry.shards.length} runs on consecutive ranges of the test images** (the same weights, X_adv, pool and settings; accuracies weighted by image count, attacked / broken counts and times summed): ${entry.shards.map((s) => `${s.id} (images ${s.offset}–${s.offset + s.count - 1})`).join(', ')}.`);
   if (entry.result.original.suiteReusedFrom) notes.push(` w̄'s AutoAttack evaluation is taken from ${entry.result.original.suiteReusedFrom} (the same weights, test images and settings; the suite is seeded), not run again.`);
   const carried = entry.result.runs.flatMap((r) => r.evaluations.filter((e) => e.measuredAt).map((e) => `|X_adv| ${r.size} candidate ${e.candidate} (${e.measuredAt!.slice(0, 16).replace('T', ' ')} UTC)`));
   if (carried.length > 0) notes.push(` Evaluated in an earlier session of the same repair (same X_adv, same pool): ${carried.join(', ')}.`);
@@ -287,7 +293,7 @@ function entryTables(file: RepairResultsFile, entry: RepairEntry): string[] {
     `X_adv: L∞ PGD ε ${c.adversarial.epsilon}, ${c.adversarial.steps} steps × ${c.adversarial.stepSize}, random start, predicted labels, cross-entropy on logits, ${c.adversarial.clip ? '**[0, 1] clipping**' : 'no [0, 1] clipping'};` +
       ` ${result.adversarialPool.misclassified} of the first ${c.sourceCount.toLocaleString('en-US')} training images misclassified after the attack (${result.adversarialPool.seconds.toFixed(0)} s); top |X_adv|/10 by violation per true class.`,
     `Repair: all parameters, δ = ${c.margin}, clean-loss constraint ε_L = ${c.cleanLossTolerance} on ${c.cleanCount} training images, E on ${c.validationCount} other training images, dual active-set QP.` +
-      ` Evaluation on the first **${c.testCount.toLocaleString('en-US')}** test images, L∞ ε = ${eps}, FGSM and PGD-${c.evaluation.pgdSteps} (step 2.5ε/${c.evaluation.pgdSteps}, random start, true labels, ${c.evaluation.loss ?? 'cross-entropy'} loss)` +
+      ` Evaluation on ${c.testOffset ? `test images **${c.testOffset.toLocaleString('en-US')}–${(c.testOffset + c.testCount - 1).toLocaleString('en-US')}**` : `the first **${c.testCount.toLocaleString('en-US')}** test images`}, L∞ ε = ${eps}, FGSM and PGD-${c.evaluation.pgdSteps} (step 2.5ε/${c.evaluation.pgdSteps}, random start, true labels, ${c.evaluation.loss ?? 'cross-entropy'} loss)` +
       `${c.evaluation.autoAttack ? `, and the ${c.evaluation.autoAttack} AutoAttack suite (APGD-CE, APGD-T, FAB-T, Square; adaptive, on w̄ and on every chosen model)` : ''}, ${c.evaluation.bounds === null ? '**unclipped** (adversarials not projected to [0, 1])' : '[0, 1] clipping'}.`,
     `Smaller M select from the first M iterations of the M = ${repairIterationsOf(c)} run (the method is deterministic, so this is what a run stopped at M gives).`,
     '',
@@ -755,10 +761,11 @@ export async function writeRepairResults(root: string, entry: RepairEntry | unde
   let file = readResultsFile(path);
   if (entry !== undefined) file = mergeEntry(file, entry);
   mkdirSync(join(root, 'docs', 'results'), { recursive: true });
-  const figures = await writeParetoFigures(root, file);
+  const figures = await writeParetoFigures(root, { ...file, entries: withShardsCombined(file.entries) });
   // Another run may have written while the figures rendered: merge into what is on disk now.
   file = readResultsFile(path);
   if (entry !== undefined) file = mergeEntry(file, entry);
   file = { ...file, figures };
-  writeResults(root, 'results', 'repair', file, repairMarkdown(file));
+  // The JSON keeps the shards; the page shows complete sets of them as one entry.
+  writeResults(root, 'results', 'repair', file, repairMarkdown({ ...file, entries: withShardsCombined(file.entries) }));
 }

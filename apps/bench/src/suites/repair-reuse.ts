@@ -12,6 +12,7 @@ export function reusableOriginalSuite(file: RepairResultsFile, weightsSha256: st
         !e.result.original.suiteReusedFrom &&
         e.result.original.suite &&
         e.result.config.testCount === config.testCount &&
+        (e.result.config.testOffset ?? 0) === (config.testOffset ?? 0) &&
         JSON.stringify(e.result.config.evaluation) === JSON.stringify(config.evaluation),
     )
     .sort((a, b) => b.finishedAt.localeCompare(a.finishedAt))[0];
