@@ -6,7 +6,7 @@ import { keyValueOptions, registryChoices } from './registry-options.js';
 
 // Descriptions are getters: the registries may grow when plugins load, after this module.
 export const attackOptions: Record<string, OptionSpec> = {
-  suite: { type: 'string', placeholder: 'VERSION', description: "AutoAttack instead of --attacks: standard (APGD-CE, APGD-T, FAB-T, Square; Croce & Hein 2020), rand (APGD-CE and APGD-DLR with 20-sample EOT, for randomized models) or quick (fewer steps, targets and queries; no FAB-T); linf or l2" },
+  suite: { type: 'string', placeholder: 'VERSION', description: "AutoAttack instead of --attacks: standard (APGD-CE, APGD-T, FAB-T, Square; Croce & Hein 2020), rand (APGD-CE and APGD-DLR with 20-sample EOT, for randomized models) or quick (fewer steps, targets and queries; no FAB-T); linf, l2 or l1 (L1: APGD-CE with 5 restarts, APGD-T on 5 targets, both with AutoAttack's decreasing ε)" },
   attacks: { type: 'string', placeholder: 'LIST', get description() { return `attacks to run, worst case over all (default: fgsm,pgd for attack; eval runs the standard AutoAttack suite): ${registryChoices(attacks.entries())}`; } },
   norm: { type: 'string', placeholder: 'NAME', get description() { return registryChoices(norms.entries()); }, default: 'linf' },
   eps: { type: 'string', placeholder: 'LIST', get description() { return `ε values (default per norm: ${norms.entries().map((n) => `${n.name} ${n.defaultEpsilons.join(',')}`).join('; ')})`; } },
@@ -25,13 +25,13 @@ export const attackOptions: Record<string, OptionSpec> = {
 /** The AutoAttack suite `--suite` names; the per-attack flags do not apply to it. */
 function suiteAttacks(values: OptionValues, norm: NormName, version: string, byDefault: boolean): Attack[] {
   if (version !== 'standard' && version !== 'quick' && version !== 'rand') throw new UsageError(`--suite must be standard, rand or quick; got '${version}'`);
-  if (norm !== 'linf' && norm !== 'l2') throw new UsageError(`--suite runs in linf or l2, not ${norm}${norm === 'l1' ? ' (FAB and Square have no L1 here); for L1 name the attacks: --attacks apgd,apgd-t' : ''}`);
+  if (norm !== 'linf' && norm !== 'l2' && norm !== 'l1') throw new UsageError(`--suite runs in linf, l2 or l1, not ${norm}`);
   const given = ['steps', 'step-size', 'relative-step', 'restarts', 'objective', 'attack-loss', 'attack-option'].filter((flag) => values[flag] !== undefined);
   const hint = byDefault ? ' (this command runs the AutoAttack suite unless --attacks names others, e.g. --attacks pgd)' : '';
   if (given.length > 0) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} does not apply to --suite (its attacks use the suite's settings)${hint}`);
   if (values.goal !== undefined && values.goal !== 'untargeted') throw new UsageError(`--suite is untargeted${hint}`);
   try {
-    return autoAttackAttacks({ norm: norm as 'linf' | 'l2', version });
+    return autoAttackAttacks({ norm: norm as 'linf' | 'l2' | 'l1', version });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

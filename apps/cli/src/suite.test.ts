@@ -40,16 +40,13 @@ describe('--suite (AutoAttack)', () => {
     const steps = runCli(['eval', '--model', model, '--suite', 'standard', '--steps', '10', '--eps', '0.1']);
     expect(steps.code).toBe(2);
     expect(steps.stderr).toMatch(/--steps does not apply to --suite/);
-    const l1 = runCli(['eval', '--model', model, '--suite', 'quick', '--norm', 'l1', '--eps', '1']);
-    expect(l1.code).toBe(2);
-    expect(l1.stderr).toMatch(/--suite runs in linf or l2, not l1 .*--attacks apgd,apgd-t/);
   });
 
-  it('runs L1-APGD and APGD-T with --attacks in L1, never above clean', () => {
-    const run = runCli(['eval', '--model', model, '--norm', 'l1', '--attacks', 'apgd,apgd-t', '--steps', '10', '--eps', '2', '--test-size', '30', '--json', '--validation-size', '100']);
+  it('runs the quick suite in L1 (APGD-CE, APGD-T, Square), never above clean', () => {
+    const run = runCli(['eval', '--model', model, '--norm', 'l1', '--suite', 'quick', '--eps', '2', '--test-size', '30', '--json', '--validation-size', '100']);
     expect(run.code, run.stderr).toBe(0);
     const { robust, cleanAccuracy } = JSON.parse(run.stdout) as { cleanAccuracy: number; robust: { attack: string; robustAccuracy: number[] }[] };
-    expect(robust.map((r) => r.attack)).toEqual(expect.arrayContaining(['apgd-ce', 'apgd-t']));
+    expect(robust.map((r) => r.attack)).toEqual(['after apgd-ce', 'after apgd-t', 'after square', 'AutoAttack quick']);
     for (const r of robust) expect(r.robustAccuracy[0]!).toBeLessThanOrEqual(cleanAccuracy);
   });
 });

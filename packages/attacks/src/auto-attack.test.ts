@@ -30,7 +30,13 @@ describe('autoAttack', () => {
     expect(autoAttackList('linf', 'standard').map((a) => a.name)).toEqual(['apgd', 'apgd-t', 'fab-t', 'square']);
     expect(autoAttackAttacks({ norm: 'l2', version: 'quick' }).map((a) => a.name)).toEqual(['apgd-ce', 'apgd-t', 'square']);
     expect(() => autoAttackAttacks({ norm: 'l0' as 'linf' })).toThrow(/norm must be linf, l2 or l1/);
-    expect(() => autoAttackAttacks({ norm: 'l1' })).toThrow(/version 'standard' in L1 needs FAB and Square in L1/);
+    // L1 standard (Croce & Hein 2021's setting): APGD-CE with 5 restarts, APGD-T on 5 targets, FAB-T, Square.
+    expect(autoAttackAttacks({ norm: 'l1' }).map((a) => [a.name, a.norm, (a as { config?: { restarts?: number; targetClasses?: number } }).config?.restarts, (a as { config?: { targetClasses?: number } }).config?.targetClasses])).toEqual([
+      ['apgd-ce', 'l1', 5, undefined],
+      ['apgd-t', 'l1', 1, 5],
+      ['fab-t', 'l1', 1, 9],
+      ['square', 'l1', 1, undefined],
+    ]);
     expect(autoAttackAttacks({ norm: 'l1', version: 'custom', attacks: [{ name: 'apgd' }, { name: 'apgd-t', options: { targetClasses: 5 } }] }).map((a) => [a.name, a.norm])).toEqual([
       ['apgd-ce', 'l1'],
       ['apgd-t', 'l1'],
@@ -38,13 +44,15 @@ describe('autoAttack', () => {
     expect(() => autoAttackAttacks({ norm: 'linf', version: 'custom' })).toThrow(/needs a non-empty attacks list/);
   });
 
-  it('is never weaker than any of its attacks alone, per ε, and keeps no tensors', async () => {
-    const epsilons = [0.03, 0.08];
-    const run = { epsilons, seed: 1, batchSize: 40, returnAdversarials: false } as const;
+  it.each([
+    ['linf', [0.03, 0.08]],
+    ['l1', [0.5, 1.5]],
+  ] as const)('%s: is never weaker than any of its attacks alone, per ε, and keeps no tensors', async (norm, epsilons) => {
+    const run = { epsilons: [...epsilons], seed: 1, batchSize: 40, returnAdversarials: false } as const;
     await assertNoLeaksAsync(async () => {
-      const suite = await autoAttack(model, { x, labels }, { norm: 'linf', version: 'quick', ...run });
+      const suite = await autoAttack(model, { x, labels }, { norm, version: 'quick', ...run });
       expect(suite.stages.map((s) => s.name)).toEqual(['apgd-ce', 'apgd-t', 'square']);
-      for (const attack of autoAttackAttacks({ norm: 'linf', version: 'quick' })) {
+      for (const attack of autoAttackAttacks({ norm, version: 'quick' })) {
         const alone = await runAttack(model, { x, labels }, attack, run);
         // Each stage gets its own random stream: allow one example of noise.
         epsilons.forEach((_, e) => expect(suite.robustAccuracy![e]!).toBeLessThanOrEqual(alone.robustAccuracy![e]! + 1 / 80));

@@ -15,7 +15,6 @@ export type AutoAttackVersion = 'standard' | 'rand' | 'quick' | 'custom';
 const randEotSamples = 20;
 
 export interface AutoAttackOptions extends Omit<RunOptions, 'goal'> {
-  /** L1 runs version 'custom' only (APGD and APGD-T have L1; FAB-T and Square do not). */
   norm: 'linf' | 'l2' | 'l1';
   /** Default 'standard'. */
   version?: AutoAttackVersion;
@@ -24,12 +23,14 @@ export interface AutoAttackOptions extends Omit<RunOptions, 'goal'> {
 }
 
 /** The attack lists of each version, in the order they run (each on the survivors of the ones before). */
-export function autoAttackList(norm: 'linf' | 'l2', version: Exclude<AutoAttackVersion, 'custom'>): { name: string; options: Record<string, unknown> }[] {
+export function autoAttackList(norm: 'linf' | 'l2' | 'l1', version: Exclude<AutoAttackVersion, 'custom'>): { name: string; options: Record<string, unknown> }[] {
   if (version === 'standard') {
-    // Croce & Hein 2020, version 'standard': APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5,000 queries).
+    // Croce & Hein 2020, version 'standard': APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5,000 queries);
+    // in L1 (their 2021 setting) APGD-CE restarts 5 times and APGD-T targets 5 classes, both with the decreasing ε schedule.
+    const l1 = norm === 'l1';
     return [
-      { name: 'apgd', options: { norm, loss: 'cross-entropy', steps: 100, restarts: 1 } },
-      { name: 'apgd-t', options: { norm, steps: 100, targetClasses: 9 } },
+      { name: 'apgd', options: { norm, loss: 'cross-entropy', steps: 100, restarts: l1 ? 5 : 1 } },
+      { name: 'apgd-t', options: { norm, steps: 100, targetClasses: l1 ? 5 : 9 } },
       { name: 'fab-t', options: { norm, steps: 100, targetClasses: 9 } },
       { name: 'square', options: { norm, queries: 5000 } },
     ];
@@ -53,15 +54,13 @@ export function autoAttackList(norm: 'linf' | 'l2', version: Exclude<AutoAttackV
 export function autoAttackAttacks(options: Pick<AutoAttackOptions, 'norm' | 'version' | 'attacks'>): Attack[] {
   const version = options.version ?? 'standard';
   if (options.norm !== 'linf' && options.norm !== 'l2' && options.norm !== 'l1') throw new AttackConfigError(`autoAttack: norm must be linf, l2 or l1, got '${String(options.norm)}'`);
-  if (options.norm === 'l1' && version !== 'custom')
-    throw new AttackConfigError(`autoAttack: version '${String(version)}' in L1 needs FAB and Square in L1, which LiftGuard does not have; use version 'custom' with apgd and apgd-t (both run L1)`);
   if (version === 'custom') {
     if (!options.attacks?.length) throw new AttackConfigError("autoAttack: version 'custom' needs a non-empty attacks list");
     return options.attacks.map((a) => createAttack(a.name, { norm: options.norm, ...a.options }));
   }
   if (version !== 'standard' && version !== 'rand' && version !== 'quick') throw new AttackConfigError(`autoAttack: version must be standard, rand, quick or custom, got '${String(version)}'`);
   if (options.attacks !== undefined) throw new AttackConfigError("autoAttack: attacks are given only with version 'custom'");
-  return autoAttackList(options.norm as 'linf' | 'l2', version).map((a) => createAttack(a.name, a.options));
+  return autoAttackList(options.norm, version).map((a) => createAttack(a.name, a.options));
 }
 
 /**

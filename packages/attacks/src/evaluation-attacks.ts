@@ -37,7 +37,7 @@ export const evaluationAttacks: readonly AttackDefinition[] = [
     label: 'FAB-T',
     description: 'targeted fast adaptive boundary attack (minimal norm), its points projected onto the ε-ball',
     options: [
-      norm(['linf', 'l2']),
+      norm(['linf', 'l2', 'l1']),
       steps,
       restarts,
       targetClasses,
@@ -52,7 +52,7 @@ export const evaluationAttacks: readonly AttackDefinition[] = [
     label: 'Square',
     description: 'Square Attack (Andriushchenko et al. 2020): score-based random squares, no gradients',
     options: [
-      norm(['linf', 'l2']),
+      norm(['linf', 'l2', 'l1']),
       { name: 'queries', type: 'integer', min: 1, default: 5000, description: 'model queries per example and restart' },
       { name: 'pInit', type: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.8, description: 'fraction of the image the first squares cover' },
       restarts,

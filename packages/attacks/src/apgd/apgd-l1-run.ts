@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ApgdRunInput, ApgdRunResult } from './apgd-run.js';
 import { activeEvaluator, type ActiveEvaluation } from './active-evaluation.js';
 import { copyRows } from './flat-threat-model.js';
-import { L1BoxProjection } from './l1-box-projection.js';
+import { L1BoxProjection } from '../norms/l1-box-projection.js';
 
 /** An L1 APGD run: the momentum run's input without ρ (L1 adapts its step by sparsity instead). */
 export type ApgdL1RunInput = Omit<ApgdRunInput, 'norm' | 'rho'> & {

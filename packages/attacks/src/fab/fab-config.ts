@@ -43,13 +43,9 @@ export function resolveFabConfig(options: FabTargetedOptions): ResolvedFabConfig
     'eta',
     'beta',
   ]);
-  if (options.norm === ('l1' as never))
+  if (options.norm !== 'linf' && options.norm !== 'l2' && options.norm !== 'l1')
     throw new AttackConfigError(
-      `${name}: norm 'l1' is not supported (its projection is not implemented); use linf or l2`,
-    );
-  if (options.norm !== 'linf' && options.norm !== 'l2')
-    throw new AttackConfigError(
-      `${name}: norm must be one of linf, l2, got ${JSON.stringify(options.norm)}`,
+      `${name}: norm must be one of linf, l2, l1, got ${JSON.stringify(options.norm)}`,
     );
   const eta = realOption(name, 'eta', options.eta, 1.05, 0, 2);
   if (eta < 1) throw new AttackConfigError(`${name}: eta must be a number in [1, 2], got ${eta}`);

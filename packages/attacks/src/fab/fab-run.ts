@@ -30,20 +30,22 @@ export interface FabRunResult {
   distances: Float32Array;
 }
 
-/** ‖row‖∞ or ‖row‖₂ of values[at, at + d). */
+/** ‖row‖∞, ‖row‖₂ or ‖row‖₁ of values[at, at + d). */
 function rowNorm(values: Float32Array, at: number, d: number, norm: FabNorm): number {
   let size = 0;
   if (norm === 'linf') for (let i = at; i < at + d; i++) size = Math.max(size, Math.abs(values[i]!));
+  else if (norm === 'l1') for (let i = at; i < at + d; i++) size += Math.abs(values[i]!);
   else for (let i = at; i < at + d; i++) size += values[i]! * values[i]!;
-  return norm === 'linf' ? size : Math.sqrt(size);
+  return norm === 'l2' ? Math.sqrt(size) : size;
 }
 
 /** ‖a_row − b_row‖ in `norm`. */
 function rowDistance(a: Float32Array, b: Float32Array, at: number, d: number, norm: FabNorm): number {
   let size = 0;
   if (norm === 'linf') for (let i = at; i < at + d; i++) size = Math.max(size, Math.abs(a[i]! - b[i]!));
+  else if (norm === 'l1') for (let i = at; i < at + d; i++) size += Math.abs(a[i]! - b[i]!);
   else for (let i = at; i < at + d; i++) size += (a[i]! - b[i]!) * (a[i]! - b[i]!);
-  return norm === 'linf' ? size : Math.sqrt(size);
+  return norm === 'l2' ? Math.sqrt(size) : size;
 }
 
 /** The logit gap z_target − z_label per row at `points` and its gradient, from one forward and backward pass. */
@@ -143,7 +145,7 @@ export function stepTowardsBoundary(
   projectRows(current, w, offsets, n, d, norm, bounds, fromCurrent);
   projectRows(clean, w, offsets, n, d, norm, bounds, fromClean);
   // The same values from the compiled loop (tensor-blas): V8 runs the clamped mix below at ~12 ns a value.
-  const compiled = nativeLoops()?.fabCombine;
+  const compiled = norm === 'l1' ? undefined : nativeLoops()?.fabCombine;
   if (compiled) return compiled(n, d, current, clean, fromCurrent, fromClean, norm === 'l2' ? 1 : 0, eta, alphaMax, low, high, next);
   for (let row = 0; row < n; row++) {
     const start = row * d;
@@ -189,7 +191,9 @@ function startingPoints(input: FabRunInput, clean: Float32Array, n: number, d: n
   const { epsilon, random } = input.randomStart;
   const start = tf.tidy(() => {
     const t = input.norm === 'linf' ? random.uniformTensor([n, d], -1, 1) : random.normalTensor([n, d]);
-    return clipToBounds(tf.add(tf.tensor2d(clean, [n, d]), tf.mul(normalize(t, input.norm), 0.5 * epsilon)), input.bounds);
+    // L1: a Gaussian direction over its L1 norm, as the reference code.
+    const direction = input.norm === 'l1' ? tf.div(t, tf.add(tf.sum(tf.abs(t), 1, true), 1e-12)) : normalize(t, input.norm);
+    return clipToBounds(tf.add(tf.tensor2d(clean, [n, d]), tf.mul(direction, 0.5 * epsilon)), input.bounds);
   });
   const out = Float32Array.from(start.dataSync());
   start.dispose();

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeLoops } from '@liftguard/tensor';
 import type { Bounds } from '../bounds.js';
+import { L1HyperplaneProjection } from './l1-hyperplane-projection.js';
 
-/** The norms FAB minimizes here. */
-export type FabNorm = 'linf' | 'l2';
+/** The norms FAB minimizes here (L1 in l1-hyperplane-projection.ts). */
+export type FabNorm = 'linf' | 'l2' | 'l1';
 
 const tiny = 1e-12;
 
@@ -40,6 +41,12 @@ export function projectRows(
   bounds: Bounds,
   out: Float32Array,
 ): void {
+  if (norm === 'l1') {
+    const projection = new L1HyperplaneProjection(d);
+    const [low, high] = bounds ?? [-Infinity, Infinity];
+    for (let row = 0; row < m; row++) projection.project(points, normals, offsets[row]!, row, low, high, out);
+    return;
+  }
   if (bounds === null) return unboxedProjection(points, normals, offsets, m, d, norm, out);
   // The same values from the compiled loop (tensor-blas), several times faster than the one below.
   const compiled = nativeLoops();

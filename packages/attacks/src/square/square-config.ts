@@ -4,7 +4,7 @@ import { checkedImageShape } from './image-layout.js';
 
 /** Options of `square`; every field but `norm` has the reference code's default. */
 export interface SquareOptions {
-  norm: 'linf' | 'l2';
+  norm: 'linf' | 'l2' | 'l1';
   /** Model queries per example and restart, counting the start point (default 5000). */
   queries?: number;
   /** Fraction of the image the first squares cover (default 0.8). */
@@ -17,7 +17,7 @@ export interface SquareOptions {
 
 export type ResolvedSquareConfig = {
   attack: 'square';
-  norm: 'linf' | 'l2';
+  norm: 'linf' | 'l2' | 'l1';
   queries: number;
   pInit: number;
   restarts: number;
@@ -30,9 +30,9 @@ export function resolveSquareConfig(options: SquareOptions): ResolvedSquareConfi
   if (options === null || typeof options !== 'object')
     throw new AttackConfigError(`${name}: options must be an object with at least a norm`);
   rejectUnknownOptions(name, options, ['norm', 'queries', 'pInit', 'restarts', 'imageShape']);
-  if (options.norm !== 'linf' && options.norm !== 'l2')
+  if (options.norm !== 'linf' && options.norm !== 'l2' && options.norm !== 'l1')
     throw new AttackConfigError(
-      `${name}: norm must be one of linf, l2, got ${JSON.stringify(options.norm)}`,
+      `${name}: norm must be one of linf, l2, l1, got ${JSON.stringify(options.norm)}`,
     );
   const imageShape = checkedImageShape(options.imageShape);
   return {

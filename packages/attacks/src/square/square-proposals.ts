@@ -11,14 +11,14 @@ export interface SquareContext {
   random: Random;
 }
 
-const randomSign = (random: Random) => (random.next() < 0.5 ? -1 : 1);
+export const randomSign = (random: Random) => (random.next() < 0.5 ? -1 : 1);
 
 function clip(value: number, bounds: Bounds): number {
   return bounds === null ? value : Math.min(Math.max(value, bounds[0]), bounds[1]);
 }
 
 /** A random top-left corner for a side×side square, uniform over all positions (the paper's). */
-function corner(context: SquareContext, side: number): [number, number] {
+export function corner(context: SquareContext, side: number): [number, number] {
   const { height, width } = context.layout;
   return [context.random.int(height - side + 1), context.random.int(width - side + 1)];
 }

@@ -18,11 +18,11 @@ export function roundHalfEven(value: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-/** The side of the square for fraction p of an h×w×c image (L∞: at least 1; L2: odd, at least 3). */
+/** The side of the square for fraction p of an h×w×c image (L∞: at least 1; L2 and L1: odd, at least 3). */
 export function squareSide(
   p: number,
   layout: { height: number; width: number; channels: number },
-  norm: 'linf' | 'l2',
+  norm: 'linf' | 'l2' | 'l1',
 ): number {
   const features = layout.height * layout.width * layout.channels;
   let side = roundHalfEven(Math.sqrt((p * features) / layout.channels));

@@ -14,6 +14,7 @@ import {
   linfStart,
   type SquareContext,
 } from './square-proposals.js';
+import { l1Proposal, l1Start } from './square-l1.js';
 import { squareFraction, squareSide } from './square-schedule.js';
 
 /** Square's adversarial inputs and the model queries each example used. */
@@ -90,8 +91,8 @@ function* squareSteps(
   const best = Float32Array.from(x);
   const queries = new Int32Array(n);
   const margin = margins(problem, x, labels);
-  const start = config.norm === 'linf' ? linfStart : l2Start;
-  const propose = config.norm === 'linf' ? linfProposal : l2Proposal;
+  const start = { linf: linfStart, l2: l2Start, l1: l1Start }[config.norm];
+  const propose = { linf: linfProposal, l2: l2Proposal, l1: l1Proposal }[config.norm];
   const row = (data: Float32Array, i: number) => data.subarray(i * width, (i + 1) * width);
 
   for (let restart = 0; restart < config.restarts; restart++) {
