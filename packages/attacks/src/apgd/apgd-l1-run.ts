@@ -37,11 +37,12 @@ export function* apgdL1Steps(input: ApgdL1RunInput): Generator<void, ApgdRunResu
   const projection = new L1BoxProjection(w);
   const grad = new Float32Array(n * w);
   const evaluate = activeEvaluator(input.model, input.objective, xTensor, grad, input.eotSamples ?? 1);
-  const project = (point: Float32Array, radius: number) => {
-    for (let i = 0; i < n; i++) projection.project(point, x, i, radius, low, high, point);
+  const everyRow = Int32Array.from({ length: n }, (_, i) => i);
+  const project = (point: Float32Array, radius: number, rows: Int32Array = everyRow) => {
+    for (const i of rows) projection.project(point, x, i, radius, low, high, point);
   };
 
-  const phases = input.epsilonSchedule === 'decreasing' && steps >= 3 ? decreasingPhases(epsilon, steps) : [{ epsilon, steps }];
+  const phases = input.epsilonSchedule === 'decreasing' ? decreasingPhases(epsilon, steps) : [{ epsilon, steps }];
   // The first phase starts from Gaussian noise projected into its ball.
   const start = new Float32Array(n * w);
   for (let j = 0; j < start.length; j++) start[j] = x[j]! + input.random.normal();
@@ -68,9 +69,13 @@ interface PhaseResult {
   success: Uint8Array;
 }
 
-/** AutoAttack's decreasing-ε schedule: ⌈0.3N⌉ steps at 3ε, ⌈0.3N⌉ at 2ε, the rest at ε. */
+/**
+ * AutoAttack's decreasing-ε schedule: ⌈0.3N⌉ steps at 3ε, ⌈0.3N⌉ at 2ε, the rest at ε; all at
+ * ε when that would leave the last phase no step (N < 3, and N = 4).
+ */
 function decreasingPhases(epsilon: number, steps: number): { epsilon: number; steps: number }[] {
   const first = Math.ceil(0.3 * steps);
+  if (steps - 2 * first < 1) return [{ epsilon, steps }];
   return [
     { epsilon: 3 * epsilon, steps: first },
     { epsilon: 2 * epsilon, steps: first },
@@ -84,7 +89,8 @@ interface PhaseContext {
   n: number;
   grad: Float32Array;
   evaluate: (point: Float32Array, active: Int32Array) => ActiveEvaluation;
-  project: (point: Float32Array, radius: number) => void;
+  /** Projects the given rows (default all) of `point` onto the ball of `radius` within the bounds. */
+  project: (point: Float32Array, radius: number, rows?: Int32Array) => void;
 }
 
 /**
@@ -125,7 +131,7 @@ function* l1Phase(
   for (let step = 0; step < steps && active.length > 0; step++) {
     if (step > 0) yield;
     for (const i of active) sparseStep(current, grad, i, w, share[i]!, stepSize[i]!, magnitudes);
-    project(current, epsilon);
+    project(current, epsilon, active);
     const { loss, predicted } = evaluate(current, active);
 
     const reachedNow = new Uint8Array(n);
