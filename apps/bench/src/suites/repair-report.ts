@@ -182,6 +182,16 @@ export async function writeParetoFigures(root: string, file: RepairResultsFile):
   } catch (error) {
     return `not rendered: @liftguard/report could not be imported (${(error as Error).message}); the pools are in repair.json`;
   }
+  try {
+    await renderFigures(root, file, report);
+  } catch (error) {
+    return `not rendered: ${(error as Error).message.split('\n')[0]}; the pools are in repair.json`;
+  }
+  return 'svg';
+}
+
+/** One Pareto figure per entry and |X_adv|. */
+async function renderFigures(root: string, file: RepairResultsFile, report: ReportModule): Promise<void> {
   for (const entry of file.entries) {
     for (const run of entry.result.runs) {
       const point = (i: number): [number, number] => [run.pool[i]!.violation, run.pool[i]!.cleanError];
@@ -201,7 +211,6 @@ export async function writeParetoFigures(root: string, file: RepairResultsFile):
       writeFileSync(join(root, 'docs', 'results', figureName(entry, run)), await report.vegaLiteToSvg(spec));
     }
   }
-  return 'svg';
 }
 
 const phaseNames: Record<string, string> = { gram: 'Gram', activeSet: 'active set', products: 'A d + Aᵀλ', recovery: 'A d + Aᵀλ', kkt: 'KKT' };
@@ -761,6 +770,8 @@ export async function writeRepairResults(root: string, entry: RepairEntry | unde
   let file = readResultsFile(path);
   if (entry !== undefined) file = mergeEntry(file, entry);
   mkdirSync(join(root, 'docs', 'results'), { recursive: true });
+  // The measurements first: a figure that fails to render must never lose hours of evaluation.
+  writeResults(root, 'results', 'repair', file, repairMarkdown({ ...file, entries: withShardsCombined(file.entries) }));
   const figures = await writeParetoFigures(root, { ...file, entries: withShardsCombined(file.entries) });
   // Another run may have written while the figures rendered: merge into what is on disk now.
   file = readResultsFile(path);
