@@ -773,9 +773,9 @@ export async function writeRepairResults(root: string, entry: RepairEntry | unde
   // The measurements first: a figure that fails to render must never lose hours of evaluation.
   writeResults(root, 'results', 'repair', file, repairMarkdown({ ...file, entries: withShardsCombined(file.entries) }));
   const figures = await writeParetoFigures(root, { ...file, entries: withShardsCombined(file.entries) });
-  // Another run may have written while the figures rendered: merge into what is on disk now.
+  // Another run may have written while the figures rendered: what is on disk now, which holds this entry already.
   file = readResultsFile(path);
-  if (entry !== undefined) file = mergeEntry(file, entry);
+  if (entry !== undefined && !file.entries.some((e) => e.id === entry.id && e.finishedAt === entry.finishedAt)) file = mergeEntry(file, entry);
   file = { ...file, figures };
   // The JSON keeps the shards; the page shows complete sets of them as one entry.
   writeResults(root, 'results', 'repair', file, repairMarkdown({ ...file, entries: withShardsCombined(file.entries) }));
