@@ -4,7 +4,7 @@
 import { L1BoxProjection } from '../norms/l1-box-projection.js';
 import { pixelIndex } from './image-layout.js';
 import { pseudoGaussianSquare } from './pseudo-gaussian.js';
-import { corner, randomSign, type SquareContext } from './square-proposals.js';
+import { corner, randomSign, squareGrid, type SquareContext } from './square-proposals.js';
 
 // The reference projects onto a radius a hair inside ε, so rounding never leaves the ball.
 const inside = 1 - 1e-6;
@@ -20,25 +20,9 @@ function projected(x: Float32Array, delta: Float64Array, out: Float32Array, cont
   projections.get(width)!.project(out, x, 0, inside * context.epsilon, low, high, out);
 }
 
-/** L1 start: a grid of L1 squares of side ⌊h/5⌋ with random signs per channel, projected into the ball. */
+/** L1 start: the grid of L1 squares, projected into the ball. */
 export function l1Start(x: Float32Array, out: Float32Array, context: SquareContext): void {
-  const { layout } = context;
-  const side = Math.max(Math.floor(layout.height / 5), 1);
-  const offset = Math.floor((layout.height - side * 5) / 2);
-  const delta = new Float64Array(x.length);
-  for (let r = 0, top = offset; r < Math.floor(layout.height / side); r++, top += side)
-    for (let c = 0, left = offset; c < Math.floor(layout.width / side); c++, left += side) {
-      const square = pseudoGaussianSquare(side, context.random, 'l1');
-      for (let channel = 0; channel < layout.channels; channel++) {
-        const sign = randomSign(context.random);
-        for (let row = top; row < Math.min(top + side, layout.height); row++)
-          for (let column = left; column < Math.min(left + side, layout.width); column++) {
-            const i = pixelIndex(layout, row, column, channel);
-            delta[i] = delta[i]! + sign * square[(row - top) * side + (column - left)]!;
-          }
-      }
-    }
-  projected(x, delta, out, context);
+  projected(x, squareGrid(x.length, context, 'l1'), out, context);
 }
 
 /**

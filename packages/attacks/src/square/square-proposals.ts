@@ -73,15 +73,18 @@ function onSphere(x: Float32Array, delta: Float64Array, out: Float32Array, conte
   for (let i = 0; i < x.length; i++) out[i] = clip(x[i]! + delta[i]! * scale, context.bounds);
 }
 
-/** L2 start: a grid of pseudo-Gaussian squares of side ⌊h/5⌋ with random signs per channel. */
-export function l2Start(x: Float32Array, out: Float32Array, context: SquareContext): void {
+/**
+ * The L2 and L1 starts' δ: a grid of pseudo-Gaussian squares of side ⌊h/5⌋ (unit norm in
+ * `norm`), with a random sign per square and channel.
+ */
+export function squareGrid(length: number, context: SquareContext, norm: 'l2' | 'l1'): Float64Array {
   const { layout } = context;
   const side = Math.max(Math.floor(layout.height / 5), 1);
   const offset = Math.floor((layout.height - side * 5) / 2);
-  const delta = new Float64Array(x.length);
+  const delta = new Float64Array(length);
   for (let r = 0, top = offset; r < Math.floor(layout.height / side); r++, top += side)
     for (let c = 0, left = offset; c < Math.floor(layout.width / side); c++, left += side) {
-      const square = pseudoGaussianSquare(side, context.random);
+      const square = pseudoGaussianSquare(side, context.random, norm);
       for (let channel = 0; channel < layout.channels; channel++) {
         const sign = randomSign(context.random);
         for (let row = top; row < Math.min(top + side, layout.height); row++)
@@ -91,7 +94,12 @@ export function l2Start(x: Float32Array, out: Float32Array, context: SquareConte
           }
       }
     }
-  onSphere(x, delta, out, context);
+  return delta;
+}
+
+/** L2 start: the grid of pseudo-Gaussian squares, rescaled to the ε-sphere. */
+export function l2Start(x: Float32Array, out: Float32Array, context: SquareContext): void {
+  onSphere(x, squareGrid(x.length, context, 'l2'), out, context);
 }
 
 /**
