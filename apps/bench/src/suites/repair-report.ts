@@ -771,8 +771,9 @@ export async function writeRepairResults(root: string, entry: RepairEntry | unde
   if (entry !== undefined) file = mergeEntry(file, entry);
   mkdirSync(join(root, 'docs', 'results'), { recursive: true });
   // The measurements first: a figure that fails to render must never lose hours of evaluation.
-  writeResults(root, 'results', 'repair', file, repairMarkdown({ ...file, entries: withShardsCombined(file.entries) }));
-  const figures = await writeParetoFigures(root, { ...file, entries: withShardsCombined(file.entries) });
+  const shown = { ...file, entries: withShardsCombined(file.entries) };
+  writeResults(root, 'results', 'repair', file, repairMarkdown(shown));
+  const figures = await writeParetoFigures(root, shown);
   // Another run may have written while the figures rendered: what is on disk now, which holds this entry already.
   file = readResultsFile(path);
   if (entry !== undefined && !file.entries.some((e) => e.id === entry.id && e.finishedAt === entry.finishedAt)) file = mergeEntry(file, entry);

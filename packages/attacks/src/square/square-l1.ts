@@ -4,7 +4,7 @@
 import { L1BoxProjection } from '../norms/l1-box-projection.js';
 import { pixelIndex } from './image-layout.js';
 import { pseudoGaussianSquare } from './pseudo-gaussian.js';
-import { corner, randomSign, squareGrid, type SquareContext } from './square-proposals.js';
+import { corner, randomSign, squareGrid, windowMasses, type SquareContext } from './square-proposals.js';
 
 // The reference projects onto a radius a hair inside ε, so rounding never leaves the ball.
 const inside = 1 - 1e-6;
@@ -37,20 +37,10 @@ export function l1Proposal(x: Float32Array, best: Float32Array, out: Float32Arra
   const imageNorm = delta.reduce((s, v) => s + Math.abs(v), 0);
   const [top1, left1] = corner(context, side);
   const [top2, left2] = corner(context, side);
-  const inSquare = (top: number, left: number, r: number, c: number) => r >= top && r < top + side && c >= left && c < left + side;
   const square = pseudoGaussianSquare(side, context.random, 'l1');
   const fresh: Float64Array[] = [];
   for (let channel = 0; channel < layout.channels; channel++) {
-    let firstNorm = 0;
-    let unionNorm = 0;
-    for (let row = 0; row < layout.height; row++)
-      for (let column = 0; column < layout.width; column++) {
-        const first = inSquare(top1, left1, row, column);
-        if (!first && !inSquare(top2, left2, row, column)) continue;
-        const v = Math.abs(delta[pixelIndex(layout, row, column, channel)]!);
-        unionNorm += v;
-        if (first) firstNorm += v;
-      }
+    const { first: firstNorm, union: unionNorm } = windowMasses(delta, layout, channel, [top1, left1], [top2, left2], side, Math.abs);
     const sign = randomSign(context.random);
     const values = new Float64Array(side * side);
     for (let r = 0; r < side; r++)

@@ -119,25 +119,12 @@ export function l2Proposal(
   const imageNorm = l2Norm(delta);
   const [top1, left1] = corner(context, side);
   const [top2, left2] = corner(context, side);
-  const inFirst = (r: number, c: number) =>
-    r >= top1 && r < top1 + side && c >= left1 && c < left1 + side;
-  const inSecond = (r: number, c: number) =>
-    r >= top2 && r < top2 + side && c >= left2 && c < left2 + side;
   const square = pseudoGaussianSquare(side, context.random);
   const fresh: Float64Array[] = [];
   for (let channel = 0; channel < layout.channels; channel++) {
-    let firstNorm = 0;
-    let unionNorm = 0;
-    for (let row = 0; row < layout.height; row++)
-      for (let column = 0; column < layout.width; column++) {
-        const first = inFirst(row, column);
-        if (!first && !inSecond(row, column)) continue;
-        const v = delta[pixelIndex(layout, row, column, channel)]!;
-        unionNorm += v * v;
-        if (first) firstNorm += v * v;
-      }
-    firstNorm = Math.sqrt(firstNorm);
-    unionNorm = Math.sqrt(unionNorm);
+    const masses = windowMasses(delta, layout, channel, [top1, left1], [top2, left2], side, (v) => v * v);
+    const firstNorm = Math.sqrt(masses.first);
+    const unionNorm = Math.sqrt(masses.union);
     const sign = randomSign(context.random);
     const values = new Float64Array(side * side);
     for (let r = 0; r < side; r++)
@@ -161,4 +148,28 @@ export function l2Proposal(
       for (let c = 0; c < side; c++)
         delta[pixelIndex(layout, top1 + r, left1 + c, channel)] = fresh[channel]![r * side + c]!;
   onSphere(x, delta, out, context);
+}
+
+/** Σ f(δ) over one channel of the square at `first` and over the union of both squares (side × side each). */
+export function windowMasses(
+  delta: Float64Array,
+  layout: ImageLayout,
+  channel: number,
+  first: [number, number],
+  second: [number, number],
+  side: number,
+  f: (v: number) => number,
+): { first: number; union: number } {
+  const inside = ([top, left]: [number, number], r: number, c: number) => r >= top && r < top + side && c >= left && c < left + side;
+  let inFirst = 0;
+  let union = 0;
+  for (let row = 0; row < layout.height; row++)
+    for (let column = 0; column < layout.width; column++) {
+      const isFirst = inside(first, row, column);
+      if (!isFirst && !inside(second, row, column)) continue;
+      const v = f(delta[pixelIndex(layout, row, column, channel)]!);
+      union += v;
+      if (isFirst) inFirst += v;
+    }
+  return { first: inFirst, union };
 }
