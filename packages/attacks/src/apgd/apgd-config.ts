@@ -20,7 +20,10 @@ export interface ApgdOptions {
   restarts?: number;
   /** Default 'cross-entropy' (APGD-CE); 'dlr' gives APGD-DLR. */
   loss?: ApgdLoss;
-  /** Condition 1's threshold: halve the step if the loss rose in ≤ ρ of the steps (default 0.75). */
+  /**
+   * L∞ and L2 only: condition 1's threshold, halve the step if the loss rose in ≤ ρ of the steps
+   * (default 0.75). L1-APGD adapts its step by the sparsity of the best point instead.
+   */
   rho?: number;
   /**
    * Expectation over transformation: forward/backward passes averaged into each step's gradient
@@ -46,6 +49,7 @@ export interface ApgdTargetedOptions {
   restarts?: number;
   /** How many of the top classes of the clean logits to target in turn (default 9). */
   targetClasses?: number;
+  /** L∞ and L2 only, as for `apgd` (default 0.75). */
   rho?: number;
   /** Passes averaged per step for randomized models (default 1), as for `apgd`. */
   eotSamples?: number;
@@ -59,7 +63,8 @@ export type ResolvedApgdConfig = {
   steps: number;
   restarts: number;
   loss: ApgdLoss | 'targeted-dlr';
-  rho: number;
+  /** Set for L∞ and L2 only. */
+  rho?: number;
   eotSamples: number;
   targetClasses?: number;
   /** Set for L1 only. */
@@ -79,13 +84,22 @@ function checkedNorm(attack: string, norm: unknown): ApgdNorm {
   return norm as ApgdNorm;
 }
 
-/** The L1 radius schedule: defaulted for L1, refused for the other norms (they have no such choice). */
-function epsilonScheduleOf(attack: string, norm: ApgdNorm, value: unknown): { epsilonSchedule?: L1EpsilonSchedule } {
-  if (norm !== 'l1') {
-    if (value !== undefined) throw new AttackConfigError(`${attack}: epsilonSchedule applies to norm l1 only, not ${norm}`);
-    return {};
+/**
+ * The options one step rule has and the other lacks: ρ (the momentum rule's oscillation
+ * threshold) for L∞ and L2, the radius schedule for L1; each refused where it would be ignored.
+ */
+function stepRuleOptions(
+  attack: string,
+  norm: ApgdNorm,
+  options: { rho?: unknown; epsilonSchedule?: unknown },
+): { rho?: number; epsilonSchedule?: L1EpsilonSchedule } {
+  if (norm === 'l1') {
+    if (options.rho !== undefined) throw new AttackConfigError(`${attack}: rho applies to norms linf and l2 only, not l1`);
+    return { epsilonSchedule: choiceOption<L1EpsilonSchedule>(attack, 'epsilonSchedule', options.epsilonSchedule, 'decreasing', ['decreasing', 'fixed']) };
   }
-  return { epsilonSchedule: choiceOption<L1EpsilonSchedule>(attack, 'epsilonSchedule', value, 'decreasing', ['decreasing', 'fixed']) };
+  if (options.epsilonSchedule !== undefined)
+    throw new AttackConfigError(`${attack}: epsilonSchedule applies to norm l1 only, not ${norm}`);
+  return { rho: realOption(attack, 'rho', options.rho, 0.75, 0, 1) };
 }
 
 export function resolveApgdConfig(options: ApgdOptions): ResolvedApgdConfig {
@@ -101,9 +115,8 @@ export function resolveApgdConfig(options: ApgdOptions): ResolvedApgdConfig {
     steps: integerOption(name, 'steps', options.steps, 100, 1, maxSteps),
     restarts: integerOption(name, 'restarts', options.restarts, 1, 1, maxRestarts),
     loss,
-    rho: realOption(name, 'rho', options.rho, 0.75, 0, 1),
     eotSamples: integerOption(name, 'eotSamples', options.eotSamples, 1, 1, maxEotSamples),
-    ...epsilonScheduleOf(name, norm, options.epsilonSchedule),
+    ...stepRuleOptions(name, norm, options),
   };
 }
 
@@ -119,9 +132,8 @@ export function resolveApgdTargetedConfig(options: ApgdTargetedOptions): Resolve
     steps: integerOption(name, 'steps', options.steps, 100, 1, maxSteps),
     restarts: integerOption(name, 'restarts', options.restarts, 1, 1, maxRestarts),
     loss: 'targeted-dlr',
-    rho: realOption(name, 'rho', options.rho, 0.75, 0, 1),
     eotSamples: integerOption(name, 'eotSamples', options.eotSamples, 1, 1, maxEotSamples),
     targetClasses: integerOption(name, 'targetClasses', options.targetClasses, 9, 1, 10_000),
-    ...epsilonScheduleOf(name, norm, options.epsilonSchedule),
+    ...stepRuleOptions(name, norm, options),
   };
 }

@@ -88,6 +88,10 @@ describe('APGD runs', () => {
       /loss must be one of cross-entropy, dlr/,
     );
     expect(apgd({ norm: 'l1' }).config.epsilonSchedule).toBe('decreasing');
+    expect(apgd({ norm: 'l1' }).config.rho).toBeUndefined();
+    expect(apgd({ norm: 'l2' }).config.rho).toBe(0.75);
+    expect(() => apgd({ norm: 'l1', rho: 0.5 })).toThrow(/rho applies to norms linf and l2 only, not l1/);
+    expect(() => apgdTargeted({ norm: 'l1', rho: 0.75 })).toThrow(/rho applies to norms linf and l2 only, not l1/);
     expect(() => apgd({ norm: 'linf', epsilonSchedule: 'fixed' })).toThrow(/epsilonSchedule applies to norm l1 only, not linf/);
     expect(() => apgdTargeted({ norm: 'l1', epsilonSchedule: 'shrinking' as never })).toThrow(/epsilonSchedule must be one of decreasing, fixed/);
     expect(() => apgdTargeted({ norm: 'l2', targetClasses: 0 })).toThrow(AttackConfigError);

@@ -74,7 +74,7 @@ function runSteps(
     dropReached: config.eotSamples === 1,
   };
   if (config.norm === 'l1') return apgdL1Steps({ ...shared, epsilonSchedule: config.epsilonSchedule ?? 'decreasing' });
-  return apgdSteps({ ...shared, norm: config.norm as MomentumNorm, rho: config.rho });
+  return apgdSteps({ ...shared, norm: config.norm as MomentumNorm, rho: config.rho! }); // resolved for every momentum norm
 }
 
 /** An APGD attack: its resolved settings, and its steps for runners that pause between them. */
