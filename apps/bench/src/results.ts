@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Machine facts recorded with every result, so numbers can be compared honestly. */
@@ -29,9 +29,16 @@ export function writeResults(
 ): void {
   const dir = join(root, 'docs', folder);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(data, null, 2) + '\n');
-  writeFileSync(join(dir, `${name}.md`), markdown.trimEnd() + '\n');
+  writeAtomically(join(dir, `${name}.json`), JSON.stringify(data, null, 2) + '\n');
+  writeAtomically(join(dir, `${name}.md`), markdown.trimEnd() + '\n');
   console.log(`wrote docs/${folder}/${name}.json and .md`);
+}
+
+/** Writes `path` through a temporary file beside it, so a run reading it meanwhile (repair pieces side by side) never sees half a file. */
+function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
 }
 
 /** A Markdown table from a header and rows. */

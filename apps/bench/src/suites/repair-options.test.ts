@@ -28,3 +28,12 @@ describe('--test-offset', () => {
     expect(() => parseRepairOptions(['--test-offset=-5'], false)).toThrow('--test-offset must be a non-negative integer');
   });
 });
+
+describe('--native-threads', () => {
+  it('defaults to one thread, outside the experiment config (entries compare equal across thread counts)', () => {
+    expect(parseRepairOptions([], false).nativeThreads).toBe(1);
+    expect(parseRepairOptions(['--native-threads=2'], false).nativeThreads).toBe(2);
+    expect(JSON.stringify(parseRepairOptions(['--native-threads=2'], false).experiment)).toBe(JSON.stringify(parseRepairOptions([], false).experiment));
+    expect(() => parseRepairOptions(['--native-threads=0'], false)).toThrow('--native-threads must be a positive integer');
+  });
+});

@@ -24,7 +24,8 @@ export interface RepairEntry {
    */
   weightsSha256?: string;
   result: RepairExperimentResult;
-  machine: MachineInfo;
+  /** `native`: the tensor environment and native thread count (absent in entries from before it was recorded). */
+  machine: MachineInfo & { native?: string };
   finishedAt: string;
   /** Set on an entry combined from runs on consecutive ranges of the test images (not stored, made for the page). */
   shards?: ShardSource[];
@@ -298,7 +299,7 @@ function entryTables(file: RepairResultsFile, entry: RepairEntry): string[] {
     '',
     `${recipe.model} (${result.parameterCount.toLocaleString('en-US')} parameters), pre-trained ${recipe.epochs} epoch(s) on ${recipe.trainImages.toLocaleString('en-US')} MNIST images` +
       ` (Adam ${recipe.learningRate} ×${recipe.learningRateDecay}/epoch, batch ${recipe.batchSize}, cross-entropy)${recipe.epochs < 10 ? ` — **fewer than the recipe's 10 epochs, for time**` : ''}.`,
-    `Backend ${result.backend}; ${result.machine.cpus} cores, load average ${result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at start, ${result.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end (shared machine: times are noisy). Finished ${entry.finishedAt.slice(0, 16).replace('T', ' ')} UTC.${sessionsNote(entry)}${reuseNote(entry)}`,
+    `Backend ${result.backend}${entry.machine.native ? ` (${entry.machine.native})` : ''}; ${result.machine.cpus} cores, load average ${result.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at start, ${result.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end (shared machine: times are noisy). Finished ${entry.finishedAt.slice(0, 16).replace('T', ' ')} UTC.${sessionsNote(entry)}${reuseNote(entry)}`,
     `X_adv: L∞ PGD ε ${c.adversarial.epsilon}, ${c.adversarial.steps} steps × ${c.adversarial.stepSize}, random start, predicted labels, cross-entropy on logits, ${c.adversarial.clip ? '**[0, 1] clipping**' : 'no [0, 1] clipping'};` +
       ` ${result.adversarialPool.misclassified} of the first ${c.sourceCount.toLocaleString('en-US')} training images misclassified after the attack (${result.adversarialPool.seconds.toFixed(0)} s); top |X_adv|/10 by violation per true class.`,
     `Repair: all parameters, δ = ${c.margin}, clean-loss constraint ε_L = ${c.cleanLossTolerance} on ${c.cleanCount} training images, E on ${c.validationCount} other training images, dual active-set QP.` +
