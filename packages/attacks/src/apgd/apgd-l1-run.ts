@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ApgdRunInput, ApgdRunResult } from './apgd-run.js';
 import { activeEvaluator, type ActiveEvaluation } from './active-evaluation.js';
 import { copyRows } from './flat-threat-model.js';
+import { kthSmallest } from './kth-smallest.js';
 import { L1BoxProjection } from '../norms/l1-box-projection.js';
 
 /** An L1 APGD run: the momentum run's input without ρ (L1 adapts its step by sparsity instead). */
@@ -182,10 +183,13 @@ function nonZeros(point: Float32Array, x: Float32Array, i: number, w: number): n
  */
 function sparseStep(point: Float32Array, grad: Float32Array, i: number, w: number, share: number, eta: number, magnitudes: Float32Array): void {
   const at = i * w;
-  for (let j = 0; j < w; j++) magnitudes[j] = Math.abs(grad[at + j]!);
-  magnitudes.sort();
+  // A NaN gradient counts as the largest magnitude, where a sort puts it; it never moves (NaN ≥ t fails).
+  for (let j = 0; j < w; j++) {
+    const m = Math.abs(grad[at + j]!);
+    magnitudes[j] = m === m ? m : Infinity;
+  }
   const rank = Math.min(Math.max(Math.trunc((1 - share) * w), 0), w - 1);
-  const threshold = magnitudes[rank]!;
+  const threshold = kthSmallest(magnitudes, rank);
   let count = 0;
   for (let j = at; j < at + w; j++) if (grad[j] !== 0 && Math.abs(grad[j]!) >= threshold) count++;
   const move = eta / (count + tiny);
