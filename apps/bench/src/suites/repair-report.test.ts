@@ -96,6 +96,17 @@ describe('entries of other pre-trained weights', () => {
     const unrecorded = repairMarkdown({ entries: [{ ...clippedPgd, weightsSha256: undefined }, suiteEntry], figures: 'svg' });
     expect(unrecorded).toContain(`(${clippedPgd.id}, the same k; the pre-trained weights of one or both were not recorded, so they may differ)`);
   });
+
+  it("name their weights in the suite table's rows and prose, which would otherwise read alike", () => {
+    const suiteRun = (weights: string, finishedAt: string) => entry({ clip: true, suite: true, testCount: 200, size: 100, before: acc(61, 11, 0.5), after: acc(87, 30, 0.5), suiteBefore: acc(60, 10, 0), suiteAfter: acc(85, 28, 0), finishedAt, weights });
+    const merged = mergeEntry(mergeEntry({ entries: [], figures: 'svg' }, suiteRun('w0', '2026-12-07T03:18:00Z')), suiteRun('w2', '2026-12-08T03:18:00Z'));
+    const page = repairMarkdown(merged);
+    expect(page).toContain('| cnn-light (weights w0) | 100 | 200 |');
+    expect(page).toContain('| cnn-light (weights w2) | 100 | 200 |');
+    expect(page).toContain('- **CNNLight (weights w0), |X_adv| = 100**');
+    // One pre-training only: the model's name alone, as before.
+    expect(repairMarkdown({ entries: [suiteRun('w2', '2026-12-08T03:18:00Z')], figures: 'svg' })).toContain('| cnn-light | 100 | 200 |');
+  });
 });
 
 describe('transfer-only entries, unclipped → clipped', () => {

@@ -577,6 +577,10 @@ function suiteSection(file: RepairResultsFile): string[] {
   if (entries.length === 0) return [];
   const p1 = (v: number) => (100 * v).toFixed(1);
   const signed = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
+  // A model repaired on more than one pre-training gets its weights named in each row, or the rows could not be told apart.
+  const weightsOf = (e: RepairEntry) => e.weightsSha256?.slice(0, 8) ?? 'unrecorded';
+  const pretrainings = (model: string) => new Set(entries.filter((e) => e.recipe.model === model).map(weightsOf)).size;
+  const modelLabel = (e: RepairEntry, name: string) => (pretrainings(e.recipe.model) > 1 ? `${name} (weights ${weightsOf(e)})` : name);
   const rows: (string | number)[][] = [];
   const prose: string[] = [];
   // Across rows: PGD gain minus suite gain at ε 0.1, and FGSM minus suite on the repaired model at ε 0.2.
@@ -602,13 +606,13 @@ function suiteSection(file: RepairResultsFile): string[] {
         [`**AutoAttack (${entry.result.config.evaluation.autoAttack})**`, before.suite.robustAccuracy, after.suite.robustAccuracy],
       ];
       for (const [name, b, a] of series) {
-        rows.push([entry.recipe.model, run.size, entry.result.config.testCount, `M ${pick.iterations}, ω ${pick.omega} → k = ${run.pool[pick.candidate]!.iteration}`, name, b.map(p1).join(' / '), a.map(p1).join(' / '), a.map((v, i) => signed(v - b[i]!)).join(' / ')]);
+        rows.push([modelLabel(entry, entry.recipe.model), run.size, entry.result.config.testCount, `M ${pick.iterations}, ω ${pick.omega} → k = ${run.pool[pick.candidate]!.iteration}`, name, b.map(p1).join(' / '), a.map(p1).join(' / '), a.map((v, i) => signed(v - b[i]!)).join(' / ')]);
       }
       const pgdName = `PGD-${entry.result.config.evaluation.pgdSteps}`;
       const e1 = at(0.1);
       const e2 = at(0.2);
       const model = entry.recipe.model === 'cnn-light' ? 'CNNLight' : 'CNN';
-      const head = `- **${model}, |X_adv| = ${run.size}** (${entry.result.config.testCount} test images, clean ${p1(before.cleanAccuracy)} → ${p1(after.cleanAccuracy)} %):`;
+      const head = `- **${modelLabel(entry, model)}, |X_adv| = ${run.size}** (${entry.result.config.testCount} test images, clean ${p1(before.cleanAccuracy)} → ${p1(after.cleanAccuracy)} %):`;
       const parts: string[] = [];
       if (e1 >= 0) {
         const gainPgd = after.adaptive.pgd[e1]! - before.adaptive.pgd[e1]!;
@@ -692,7 +696,7 @@ function suiteSection(file: RepairResultsFile): string[] {
     '',
     'Earlier versions of this page evaluated with FGSM and PGD-40 only and **without clipping to [0, 1]** (unlike the CLI and the attacks benchmark): the attacker could leave the valid pixel range, a stronger threat model than the CLI\'s, so robust accuracies and gains were not comparable with the rest of LiftGuard. ' +
       'The entries below re-run the headline rows in the one threat model of issue #18 — X_adv and every attack clipped to [0, 1] — with the standard AutoAttack suite (APGD-CE, APGD-T with 9 targets, FAB-T with 9 targets, Square with 5,000 queries; each on the survivors of the ones before) next to FGSM and PGD-40 on the same test images. ' +
-      'The suite is costly on a shared 2-core machine, so these entries evaluate on the first test images only (the count is in each row); the older 10,000-image tables are kept below, labelled "PGD/FGSM only, unclipped (superseded by …)". ' +
+      `The suite is costly on a shared 2-core machine, so ${entries.some((e) => e.result.config.testCount >= 10_000) ? 'only some entries cover all 10,000 test images; the others evaluate' : 'these entries evaluate'} on the first test images only (the count is in each row); the older 10,000-image tables are kept below, labelled "PGD/FGSM only, unclipped (superseded by …)". ` +
       (file.entries.some((e) => !e.quick && clipped(e) && !hasSuite(e) && e.result.config.testCount >= 10_000)
         ? 'Their clipped counterparts on all 10,000 test images ran FGSM / PGD only (ids "-clip-" without "-aa-"); each row below quotes its PGD-40 number for the same repair where one exists. '
         : '') +
