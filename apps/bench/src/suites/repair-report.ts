@@ -652,7 +652,7 @@ function suiteSection(file: RepairResultsFile): string[] {
           const m = superseded.result.config.testCount;
           const se = Math.sqrt(variance(after.suite.robustAccuracy[e1]!, n) + variance(before.suite.robustAccuracy[e1]!, n) + variance(oa.adaptive.pgd[oe]!, m) + variance(ob.adaptive.pgd[oe]!, m));
           if (Math.abs(suiteGain - claimed) > 2 * se) {
-            changedClaims.push(`${entry.recipe.model === 'cnn-light' ? 'CNNLight' : 'CNN'} |X_adv| = ${run.size} on ${n.toLocaleString('en-US')} images (${signed(suiteGain)} under the suite against ${signed(claimed)} claimed, ${signed(suiteGain - claimed)} points, 2 standard errors ${(200 * se).toFixed(1)})`);
+            changedClaims.push(`${modelLabel(entry, model)} |X_adv| = ${run.size} on ${n.toLocaleString('en-US')} images (${signed(suiteGain)} under the suite against ${signed(claimed)} claimed, ${signed(suiteGain - claimed)} points, 2 standard errors ${(200 * se).toFixed(1)})`);
           }
           parts.push(
             `the superseded unclipped entry (${superseded.id}, ${superseded.result.config.testCount.toLocaleString('en-US')} images, M ${oldPick.iterations}, ω ${oldPick.omega}) claimed ${signed(oa.adaptive.pgd[oe]! - ob.adaptive.pgd[oe]!)} points at ε 0.1 under PGD-${superseded.result.config.evaluation.pgdSteps} (${p1(ob.adaptive.pgd[oe]!)} → ${p1(oa.adaptive.pgd[oe]!)} %) and ${signed(oa.adaptive.fgsm[oe]! - ob.adaptive.fgsm[oe]!)} under FGSM`,
