@@ -34,6 +34,15 @@ describe('repair page (issue #18 threat model)', () => {
     expect(page).toContain('CNNLight |X_adv| = 10 on 1,000 images (+20.0 under the suite against +30.0 claimed, -10.0 points, 2 standard errors 3.6)');
   });
 
+  it("puts the suite's gain beside FGSM / PGD in the recipe-scale table once an entry ran it on 10,000 images (19 points at ε 0.1 by construction)", () => {
+    const atScale = { ...clippedSuite, id: `${clippedSuite.id}-at-scale`, result: { ...clippedSuite.result, config: { ...clippedSuite.result.config, testCount: 10_000 } } };
+    const page = repairMarkdown({ entries: [unclipped, clippedPgd, atScale], figures: 'svg' });
+    expect(page).toContain(`| ${atScale.id} | 10 | M 20, ω 0.6 | -1.0 | +28.0 / +21.0 / +0.0 | +28.0 / +21.0 / +0.0 | +28.0 / +21.0 / +0.0 | +28.0 / +21.0 / +0.0 | +29.0 / +20.0 / +0.0 |`);
+    expect(page).toContain(`| ${clippedPgd.id} | 10 | M 20, ω 0.6 | -1.0 | +28.0 / +20.0 / +0.0 | +28.0 / +20.0 / +0.0 | +28.0 / +20.0 / +0.0 | +28.0 / +20.0 / +0.0 | — |`);
+    expect(page).toContain('the "-aa-" rows ran the standard AutoAttack suite on all 10,000 test images beside FGSM / PGD');
+    expect(page).toContain(`- **CNNLight, |X_adv| = 10** (${atScale.id}; M 20`);
+  });
+
   it('lists the missing grid per tier: AutoAttack nowhere at 10,000 images, FGSM / PGD missing ω and M values', () => {
     expect(page).toContain(`- cnn-light, AutoAttack: nothing at the recipe's scale (10 pre-training epochs, 10,000 test images); smaller runs: ${clippedSuite.id} (|X_adv| 10).`);
     expect(page).toContain('- cnn-light, FGSM / PGD only: |X_adv| = 50, 100 not run at the recipe\'s scale.');

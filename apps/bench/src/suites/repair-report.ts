@@ -478,6 +478,7 @@ function paperClaims(file: RepairResultsFile): string[] {
           points(before?.adaptive?.fgsm, after?.adaptive?.fgsm ?? undefined),
           points(before?.transfer.pgd, after?.transfer.pgd),
           points(before?.adaptive?.pgd, after?.adaptive?.pgd ?? undefined),
+          points(before?.suite?.robustAccuracy, after?.suite?.robustAccuracy),
         ];
       }),
     );
@@ -491,11 +492,11 @@ function paperClaims(file: RepairResultsFile): string[] {
     'The paper reports large robustness gains against FGSM from as few as 10 adversarial examples with little loss of clean accuracy.',
     'Changes in accuracy points, repaired minus original, at ε = 0.05 / 0.1 / 0.2 (adaptive: fresh attacks on the repaired model; — not run):',
     '',
-    markdownTable(['entry', '\\|X_adv\\|', 'selection', 'clean', 'transfer FGSM', 'adaptive FGSM', 'transfer PGD', 'adaptive PGD'], rows),
+    markdownTable(['entry', '\\|X_adv\\|', 'selection', 'clean', 'transfer FGSM', 'adaptive FGSM', 'transfer PGD', 'adaptive PGD', 'adaptive AutoAttack'], rows),
     '',
     ...(changes.length > 0
       ? [
-          'Rows with "noclip" in the id ran unclipped and are superseded by the "-clip-" rows of the same model and |X_adv| (FGSM / PGD only on all 10,000 test images; the AutoAttack section above has the suite on fewer). On 10,000 images one binomial standard error is at most 0.5 points per level, so differences of a few points are real differences of the measurement. What changed at ε 0.1 and 0.2, unclipped → clipped (adaptive attacks where the clipped entry ran them, else transfer attacks made against w̄):',
+          `Rows with "noclip" in the id ran unclipped and are superseded by the "-clip-" rows of the same model and |X_adv| (${scaled.some(hasSuite) ? 'the "-aa-" rows ran the standard AutoAttack suite on all 10,000 test images beside FGSM / PGD, the other "-clip-" rows FGSM / PGD only' : 'FGSM / PGD only on all 10,000 test images; the AutoAttack section above has the suite on fewer'}). On 10,000 images one binomial standard error is at most 0.5 points per level, so differences of a few points are real differences of the measurement. What changed at ε 0.1 and 0.2, unclipped → clipped (adaptive attacks where the clipped entry ran them, else transfer attacks made against w̄):`,
           '',
           ...changes,
           '',
@@ -551,8 +552,9 @@ function claimChanges(scaled: RepairEntry[]): string[] {
       }
       const clean = (d: typeof now) => signed(d.after!.cleanAccuracy - d.before!.cleanAccuracy);
       const model = entry.recipe.model === 'cnn-light' ? 'CNNLight' : 'CNN';
+      // Several clipped entries of one model and |X_adv| (other weights, FGSM / PGD only or with the suite): the id tells them apart.
       lines.push(
-        `- **${model}, |X_adv| = ${run.size}** (M ${was.pick.iterations}, ω ${was.pick.omega} → k = ${was.k} unclipped; M ${now.pick.iterations}, ω ${now.pick.omega} → k = ${now.k} clipped): ${parts.join('; ')}; clean ${clean(was)} → ${clean(now)} points.`,
+        `- **${model}, |X_adv| = ${run.size}** (${entry.id}; M ${was.pick.iterations}, ω ${was.pick.omega} → k = ${was.k} unclipped; M ${now.pick.iterations}, ω ${now.pick.omega} → k = ${now.k} clipped): ${parts.join('; ')}; clean ${clean(was)} → ${clean(now)} points.`,
       );
     }
   }
