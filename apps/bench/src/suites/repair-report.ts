@@ -157,7 +157,7 @@ function sessionsNote(entry: RepairEntry): string {
 /** Where w̄'s suite and evaluations merged from earlier sessions of the same repair come from. */
 function reuseNote(entry: RepairEntry): string {
   const notes: string[] = [];
-  if (entry.shards) notes.push(` **Combined from ${entry.shards.length} runs on consecutive ranges of the test images** (the same weights, X_adv, pool and settings; accuracies weighted by image count, attacked / broken counts and times summed): ${entry.shards.map((s) => `${s.id} (images ${s.offset}–${s.offset + s.count - 1})`).join(', ')}.`);
+  if (entry.shards) notes.push(` **Combined from ${entry.shards.length} runs on consecutive ranges of the test images** (the same weights, X_adv, pool and settings; accuracies weighted by image count, attacked / broken counts and times summed; each run seeds its random starts per batch of its own range, so one run over all the images would draw other ones): ${entry.shards.map((s) => `${s.id} (images ${s.offset}–${s.offset + s.count - 1})`).join(', ')}.`);
   if (entry.result.original.suiteReusedFrom) notes.push(` w̄'s AutoAttack evaluation is taken from ${entry.result.original.suiteReusedFrom} (the same weights, test images and settings; the suite is seeded), not run again.`);
   const carried = entry.result.runs.flatMap((r) => r.evaluations.filter((e) => e.measuredAt).map((e) => `|X_adv| ${r.size} candidate ${e.candidate} (${e.measuredAt!.slice(0, 16).replace('T', ' ')} UTC)`));
   if (carried.length > 0) notes.push(` Evaluated in an earlier session of the same repair (same X_adv, same pool): ${carried.join(', ')}.`);
